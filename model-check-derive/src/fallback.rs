@@ -1,0 +1,76 @@
+//! Stub impls emitted next to the errors of a failed derive, so that code using the type as
+//! `Features` or `Categorical` elsewhere reports nothing more: the user sees the real errors
+//! only.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+/// A `Features` impl with an empty schema whose methods are never reached (the crate does
+/// not compile).
+pub fn features(node: &DeriveInput) -> TokenStream {
+    // A generic type's stub could itself fail (bounds, `'static`); the generics error is
+    // enough there.
+    if !node.generics.params.is_empty() || node.generics.where_clause.is_some() {
+        return TokenStream::new();
+    }
+    let ident = &node.ident;
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::model_check::__private::Features for #ident {
+                const SCHEMA: ::model_check::__private::Schema =
+                    ::model_check::__private::Schema::new(&[]);
+
+                fn value(&self, _: ::core::primitive::usize) -> ::model_check::__private::Value {
+                    ::model_check::__private::panic!("#[derive(Features)] failed")
+                }
+
+                fn set_value(
+                    &mut self,
+                    _: ::core::primitive::usize,
+                    _: ::model_check::__private::Value,
+                ) -> ::model_check::__private::Result<(), ::model_check::__private::ValueError> {
+                    ::model_check::__private::panic!("#[derive(Features)] failed")
+                }
+            }
+        };
+    }
+}
+
+/// `Categorical` and `FeatureValue` impls with no levels whose methods are never reached.
+pub fn categorical(node: &DeriveInput) -> TokenStream {
+    if !node.generics.params.is_empty() || node.generics.where_clause.is_some() {
+        return TokenStream::new();
+    }
+    let ident = &node.ident;
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::model_check::__private::Categorical for #ident {
+                const LEVELS: &'static [&'static ::core::primitive::str] = &[];
+
+                fn level(&self) -> &'static ::core::primitive::str {
+                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                }
+
+                fn from_level(_: &::core::primitive::str) -> ::model_check::__private::Option<Self> {
+                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                }
+            }
+
+            #[automatically_derived]
+            impl ::model_check::__private::FeatureValue for #ident {
+                fn to_value(&self) -> ::model_check::__private::Value {
+                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                }
+
+                fn from_value(
+                    _: ::model_check::__private::Value,
+                ) -> ::model_check::__private::Result<Self, ::model_check::__private::ValueError> {
+                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,615 @@
+//! Cohorts: named subsets of a dataset's rows, and metrics for many cohorts in one pass.
+//!
+//! A [`Cohort`] is a rule over rows — a predicate, a category value, a numeric range, a tag,
+//! or `and` / `or` / `not` of these — with a readable name. [`evaluate_classifier`] and
+//! [`evaluate_regressor`] predict every row once, in batches, and feed each row to the
+//! accumulator of every cohort that holds it: one pass over the rows, however many cohorts.
+
+use std::fmt;
+use std::ops::{Bound, RangeBounds};
+use std::sync::Arc;
+
+use crate::data::{DataError, Dataset, Feature, Features, Labels, Value};
+use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
+use crate::model::{Model, ModelError, Probabilities};
+
+/// Rows are sent to the model in batches of this many.
+pub const BATCH_SIZE: usize = 4096;
+
+type Predicate<R> = Arc<dyn Fn(&R) -> bool + Send + Sync>;
+
+enum Rule<R> {
+    All,
+    Predicate(Predicate<R>),
+    Category { feature: usize, level: String },
+    Range { feature: usize, lo: Bound<f64>, hi: Bound<f64> },
+    Tag(String),
+    And(Box<Cohort<R>>, Box<Cohort<R>>),
+    Or(Box<Cohort<R>>, Box<Cohort<R>>),
+    Not(Box<Cohort<R>>),
+}
+
+impl<R> Clone for Rule<R> {
+    fn clone(&self) -> Self {
+        match self {
+            Rule::All => Rule::All,
+            Rule::Predicate(p) => Rule::Predicate(p.clone()),
+            Rule::Category { feature, level } => Rule::Category {
+                feature: *feature,
+                level: level.clone(),
+            },
+            Rule::Range { feature, lo, hi } => Rule::Range {
+                feature: *feature,
+                lo: *lo,
+                hi: *hi,
+            },
+            Rule::Tag(t) => Rule::Tag(t.clone()),
+            Rule::And(a, b) => Rule::And(a.clone(), b.clone()),
+            Rule::Or(a, b) => Rule::Or(a.clone(), b.clone()),
+            Rule::Not(a) => Rule::Not(a.clone()),
+        }
+    }
+}
+
+/// A named subset of rows.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Customer { contract: String, tenure: f64, senior: bool }
+///
+/// let monthly = Cohort::category(Customer::CONTRACT, "Month-to-month");
+/// let new = Cohort::range(Customer::TENURE, 0.0..12.0);
+/// let seniors = Cohort::predicate("seniors", |c: &Customer| c.senior);
+/// let risky = monthly.clone().and(new.clone()).or(seniors.not());
+/// assert_eq!(new.name(), "tenure in [0, 12)");
+/// assert_eq!(
+///     risky.name(),
+///     "(contract = Month-to-month and tenure in [0, 12)) or not seniors"
+/// );
+/// ```
+pub struct Cohort<R> {
+    name: String,
+    rule: Rule<R>,
+}
+
+impl<R> Clone for Cohort<R> {
+    fn clone(&self) -> Self {
+        Cohort {
+            name: self.name.clone(),
+            rule: self.rule.clone(),
+        }
+    }
+}
+
+impl<R> fmt::Debug for Cohort<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Cohort").field(&self.name).finish()
+    }
+}
+
+impl<R> Cohort<R> {
+    /// Every row.
+    pub fn all() -> Self {
+        Cohort {
+            name: "all".into(),
+            rule: Rule::All,
+        }
+    }
+
+    /// The rows for which `predicate` holds.
+    pub fn predicate(name: impl Into<String>, predicate: impl Fn(&R) -> bool + Send + Sync + 'static) -> Self {
+        Cohort {
+            name: name.into(),
+            rule: Rule::Predicate(Arc::new(predicate)),
+        }
+    }
+
+    /// The rows tagged `tag` in the dataset (an unknown tag is an error when evaluated).
+    pub fn tag(tag: impl Into<String>) -> Self {
+        let tag = tag.into();
+        Cohort {
+            name: format!("tag {tag}"),
+            rule: Rule::Tag(tag),
+        }
+    }
+
+    /// Renames the cohort.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The cohort's name, as reports show it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Rows in both cohorts.
+    pub fn and(self, other: Cohort<R>) -> Self {
+        Cohort {
+            name: format!("{} and {}", self.wrapped(" or "), other.wrapped(" or ")),
+            rule: Rule::And(Box::new(self), Box::new(other)),
+        }
+    }
+
+    /// Rows in either cohort.
+    pub fn or(self, other: Cohort<R>) -> Self {
+        Cohort {
+            name: format!("{} or {}", self.wrapped(" and "), other.wrapped(" and ")),
+            rule: Rule::Or(Box::new(self), Box::new(other)),
+        }
+    }
+
+    /// Rows not in the cohort.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Self {
+        Cohort {
+            name: format!("not {}", self.wrapped(" ")),
+            rule: Rule::Not(Box::new(self)),
+        }
+    }
+
+    /// The name, parenthesised when combining it would be ambiguous.
+    fn wrapped(&self, ambiguous: &str) -> String {
+        let composite = matches!(self.rule, Rule::And(..) | Rule::Or(..) | Rule::Not(..));
+        if composite && (self.name.contains(ambiguous) || ambiguous == " ") {
+            format!("({})", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+impl<R: Features> Cohort<R> {
+    /// The rows whose categorical feature equals `level`.
+    pub fn category<T>(feature: Feature<R, T>, level: impl Into<String>) -> Self {
+        let level = level.into();
+        Cohort {
+            name: format!("{} = {level}", feature.name()),
+            rule: Rule::Category {
+                feature: feature.index(),
+                level,
+            },
+        }
+    }
+
+    /// The rows whose feature equals `value` (compared as the field's Rust type).
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features)]
+    /// struct Person { senior: u8, age: f64 }
+    ///
+    /// assert_eq!(Cohort::equals(Person::SENIOR, 1).name(), "senior = 1");
+    /// ```
+    pub fn equals<T>(feature: Feature<R, T>, value: T) -> Self
+    where
+        R: 'static,
+        T: PartialEq + fmt::Debug + Send + Sync + 'static,
+    {
+        let name = format!("{} = {value:?}", feature.name());
+        Cohort::predicate(name, move |row: &R| *feature.get(row) == value)
+    }
+
+    /// The rows whose numeric feature lies in `range` (any Rust range over `f64`); a missing
+    /// value lies in no range.
+    pub fn range<T>(feature: Feature<R, T>, range: impl std::ops::RangeBounds<f64>) -> Self {
+        let lo = range.start_bound().cloned();
+        let hi = range.end_bound().cloned();
+        let left = match lo {
+            Bound::Included(x) => format!("[{x}"),
+            Bound::Excluded(x) => format!("({x}"),
+            Bound::Unbounded => "(-inf".into(),
+        };
+        let right = match hi {
+            Bound::Included(x) => format!("{x}]"),
+            Bound::Excluded(x) => format!("{x})"),
+            Bound::Unbounded => "inf)".into(),
+        };
+        Cohort {
+            name: format!("{} in {left}, {right}", feature.name()),
+            rule: Rule::Range {
+                feature: feature.index(),
+                lo,
+                hi,
+            },
+        }
+    }
+}
+
+/// A cohort that cannot be evaluated on a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortError {
+    cohort: String,
+    reason: String,
+}
+
+impl fmt::Display for CohortError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cohort `{}`: {}", self.cohort, self.reason)
+    }
+}
+
+impl std::error::Error for CohortError {}
+
+/// A compiled cohort: its rule checked against the schema and dataset, tags resolved.
+enum Matcher<'a, R> {
+    All,
+    Predicate(&'a Predicate<R>),
+    Category { feature: usize, level: &'a str },
+    Range { feature: usize, lo: Bound<f64>, hi: Bound<f64> },
+    Tag(&'a [usize]),
+    And(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
+    Or(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
+    Not(Box<Matcher<'a, R>>),
+}
+
+/// Checks a rule against the schema (when `R` has one) and the dataset's tags.
+trait Compile<R> {
+    fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError>;
+}
+
+impl<R: Features> Compile<R> for Cohort<R> {
+    fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError> {
+        let error = |reason: String| CohortError {
+            cohort: self.name.clone(),
+            reason,
+        };
+        let schema = R::SCHEMA;
+        Ok(match &self.rule {
+            Rule::All => Matcher::All,
+            Rule::Predicate(p) => Matcher::Predicate(p),
+            Rule::Category { feature, level } => {
+                let spec = &schema[*feature];
+                if !spec.is_categorical() {
+                    return Err(error(format!(
+                        "feature `{}` is numeric; select it with Cohort::range",
+                        spec.name()
+                    )));
+                }
+                if !spec.levels().is_empty() && !spec.levels().contains(&level.as_str()) {
+                    return Err(error(format!(
+                        "{level:?} is not a level of `{}` (levels: {})",
+                        spec.name(),
+                        spec.levels().join(", ")
+                    )));
+                }
+                Matcher::Category {
+                    feature: *feature,
+                    level,
+                }
+            }
+            Rule::Range { feature, lo, hi } => {
+                let spec = &schema[*feature];
+                if !spec.is_numeric() {
+                    return Err(error(format!(
+                        "feature `{}` is categorical; select it with Cohort::category",
+                        spec.name()
+                    )));
+                }
+                let finite = |b: &Bound<f64>| match b {
+                    Bound::Included(x) | Bound::Excluded(x) => !x.is_nan(),
+                    Bound::Unbounded => true,
+                };
+                if !finite(lo) || !finite(hi) {
+                    return Err(error("a range bound is NaN".into()));
+                }
+                Matcher::Range {
+                    feature: *feature,
+                    lo: *lo,
+                    hi: *hi,
+                }
+            }
+            Rule::Tag(tag) => Matcher::Tag(data.tag(tag).ok_or_else(|| {
+                error(format!(
+                    "dataset `{}` has no tag {tag:?} (tags: {})",
+                    data.name(),
+                    data.tag_names().collect::<Vec<_>>().join(", ")
+                ))
+            })?),
+            Rule::And(a, b) => Matcher::And(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
+            Rule::Or(a, b) => Matcher::Or(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
+            Rule::Not(a) => Matcher::Not(Box::new(a.compile(data)?)),
+        })
+    }
+}
+
+impl<R: Features> Matcher<'_, R> {
+    fn contains(&self, index: usize, row: &R) -> bool {
+        match self {
+            Matcher::All => true,
+            Matcher::Predicate(p) => p(row),
+            Matcher::Category { feature, level } => {
+                matches!(row.value(*feature), Value::Category(c) if c == *level)
+            }
+            Matcher::Range { feature, lo, hi } => match row.value(*feature) {
+                Value::Number(x) => (*lo, *hi).contains(&x),
+                _ => false,
+            },
+            Matcher::Tag(rows) => rows.binary_search(&index).is_ok(),
+            Matcher::And(a, b) => a.contains(index, row) && b.contains(index, row),
+            Matcher::Or(a, b) => a.contains(index, row) || b.contains(index, row),
+            Matcher::Not(a) => !a.contains(index, row),
+        }
+    }
+}
+
+impl<R: Features> Cohort<R> {
+    /// The positions of the rows of `data` in this cohort.
+    pub fn rows(&self, data: &Dataset<R>) -> Result<Vec<usize>, CohortError> {
+        let matcher = self.compile(data)?;
+        Ok((0..data.len())
+            .filter(|&i| matcher.contains(i, &data.rows()[i]))
+            .collect())
+    }
+}
+
+/// The metrics of one cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortMetrics<M> {
+    /// The cohort's name.
+    pub cohort: String,
+    /// Its metrics (empty when no row belongs to the cohort).
+    pub metrics: M,
+}
+
+impl CohortMetrics<ClassificationMetrics> {
+    /// The number of rows in the cohort.
+    pub fn n(&self) -> u64 {
+        self.metrics.n()
+    }
+}
+
+impl CohortMetrics<RegressionMetrics> {
+    /// The number of rows in the cohort.
+    pub fn n(&self) -> u64 {
+        self.metrics.n()
+    }
+}
+
+/// Evaluation failed: bad data, a failing model, a cohort that does not fit the dataset, or
+/// labels that do not match the model.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// The model failed or returned invalid outputs.
+    Model(ModelError),
+    /// The dataset does not fit the evaluation.
+    Data(DataError),
+    /// A cohort cannot be evaluated.
+    Cohort(CohortError),
+    /// A metric rejected a row.
+    Metric(MetricError),
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Model(e) => e.fmt(f),
+            EvalError::Data(e) => e.fmt(f),
+            EvalError::Cohort(e) => e.fmt(f),
+            EvalError::Metric(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EvalError::Model(e) => Some(e),
+            EvalError::Data(e) => Some(e),
+            EvalError::Cohort(e) => Some(e),
+            EvalError::Metric(e) => Some(e),
+        }
+    }
+}
+
+impl From<ModelError> for EvalError {
+    fn from(e: ModelError) -> Self {
+        EvalError::Model(e)
+    }
+}
+
+impl From<DataError> for EvalError {
+    fn from(e: DataError) -> Self {
+        EvalError::Data(e)
+    }
+}
+
+impl From<CohortError> for EvalError {
+    fn from(e: CohortError) -> Self {
+        EvalError::Cohort(e)
+    }
+}
+
+impl From<MetricError> for EvalError {
+    fn from(e: MetricError) -> Self {
+        EvalError::Metric(e)
+    }
+}
+
+/// Predicts every row once, in batches of [`BATCH_SIZE`], and hands each row's output to
+/// `visit` along with the cohorts (by position) that contain the row.
+fn one_pass<M, R>(
+    model: &M,
+    data: &Dataset<R>,
+    cohorts: &[Cohort<R>],
+    mut visit: impl FnMut(usize, M::Output, &[usize]) -> Result<(), EvalError>,
+) -> Result<(), EvalError>
+where
+    M: Model<Input = R>,
+    R: Features,
+{
+    let matchers = cohorts
+        .iter()
+        .map(|c| c.compile(data))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut members = Vec::with_capacity(cohorts.len());
+    for (start, batch) in (0..).step_by(BATCH_SIZE).zip(data.rows().chunks(BATCH_SIZE)) {
+        let outputs = model.predict(batch)?;
+        if outputs.len() != batch.len() {
+            return Err(ModelError::new(crate::model::ModelErrorKind::OutputCount {
+                expected: batch.len(),
+                got: outputs.len(),
+            })
+            .in_model(model.info())
+            .into());
+        }
+        for (offset, (row, output)) in batch.iter().zip(outputs).enumerate() {
+            let index = start + offset;
+            members.clear();
+            members.extend((0..matchers.len()).filter(|&c| matchers[c].contains(index, row)));
+            visit(index, output, &members)?;
+        }
+    }
+    Ok(())
+}
+
+/// Classification metrics of `model` on `data` for each cohort, from one pass over the rows
+/// with one batched prediction per [`BATCH_SIZE`] rows.
+///
+/// Metrics are over the model's classes; a dataset label that is not one of them is an error.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features)]
+/// struct Applicant { score: f64, region: String }
+///
+/// let data = Dataset::from_rows(
+///     vec![
+///         Applicant { score: 0.9, region: "north".into() },
+///         Applicant { score: 0.2, region: "north".into() },
+///         Applicant { score: 0.7, region: "south".into() },
+///     ],
+///     Labels::classes(["approve", "reject", "reject"])?,
+/// )?;
+/// let model = Classifier::from_fn(ModelInfo::new("cutoff", "1"), ["approve", "reject"], |b: &[Applicant]| {
+///     Ok(b.iter().map(|a| if a.score > 0.5 { vec![0.9, 0.1] } else { vec![0.1, 0.9] }).collect())
+/// })?;
+/// let report = evaluate_classifier(
+///     &model,
+///     &data,
+///     &[Cohort::all(), Cohort::category(Applicant::REGION, "south")],
+/// )?;
+/// assert_eq!(report[0].metrics.accuracy().rate(), Some(2.0 / 3.0));
+/// assert_eq!(report[1].metrics.accuracy().rate(), Some(0.0)); // the south is misjudged
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evaluate_classifier<M, R>(
+    model: &M,
+    data: &Dataset<R>,
+    cohorts: &[Cohort<R>],
+) -> Result<Vec<CohortMetrics<ClassificationMetrics>>, EvalError>
+where
+    M: Model<Input = R, Output = Probabilities>,
+    R: Features,
+{
+    let Labels::Classes { classes, index } = data.labels() else {
+        return Err(DataError::Setting {
+            reason: format!(
+                "dataset `{}` has numeric labels; use evaluate_regressor",
+                data.name()
+            ),
+        }
+        .into());
+    };
+    // Maps dataset class index → model class index, once the model's classes are known.
+    let mut mapping: Option<(crate::model::Classes, Vec<usize>)> = None;
+    let mut results: Vec<Option<ClassificationMetrics>> = vec![None; cohorts.len()];
+    one_pass(model, data, cohorts, |row, output, members| {
+        if mapping.is_none() {
+            let model_classes = output.classes().clone();
+            let map = classes
+                .iter()
+                .map(|c| model_classes.index_of(c).unwrap_or(usize::MAX))
+                .collect();
+            mapping = Some((model_classes, map));
+        }
+        let Some((model_classes, map)) = &mapping else {
+            unreachable!("mapping is set above")
+        };
+        if !output.classes().same(model_classes) {
+            return Err(ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
+                row: Some(row),
+                reason: format!(
+                    "classes ({}) differ from the first row's ({model_classes})",
+                    output.classes()
+                ),
+            })
+            .in_model(model.info())
+            .into());
+        }
+        let truth = map[index[row] as usize];
+        if truth == usize::MAX {
+            return Err(DataError::UnknownClass {
+                at: crate::data::Location::row(row),
+                label: classes[index[row] as usize].clone(),
+                classes: model_classes.names().to_vec(),
+            }
+            .into());
+        }
+        for &c in members {
+            results[c]
+                .get_or_insert_with(|| ClassificationMetrics::new(model_classes.clone()))
+                .add(truth, output.as_slice())?;
+        }
+        Ok(())
+    })?;
+    let model_classes = mapping.map(|(c, _)| c).expect("a dataset has at least one row");
+    Ok(cohorts
+        .iter()
+        .zip(results)
+        .map(|(cohort, metrics)| CohortMetrics {
+            cohort: cohort.name.clone(),
+            metrics: metrics.unwrap_or_else(|| ClassificationMetrics::new(model_classes.clone())),
+        })
+        .collect())
+}
+
+/// Regression metrics of `model` on `data` for each cohort, from one pass over the rows.
+pub fn evaluate_regressor<M, R>(
+    model: &M,
+    data: &Dataset<R>,
+    cohorts: &[Cohort<R>],
+) -> Result<Vec<CohortMetrics<RegressionMetrics>>, EvalError>
+where
+    M: Model<Input = R, Output = f64>,
+    R: Features,
+{
+    let Labels::Values(truth) = data.labels() else {
+        return Err(DataError::Setting {
+            reason: format!(
+                "dataset `{}` has class labels; use evaluate_classifier",
+                data.name()
+            ),
+        }
+        .into());
+    };
+    let mut results = vec![RegressionMetrics::default(); cohorts.len()];
+    one_pass(model, data, cohorts, |row, prediction, members| {
+        if !prediction.is_finite() {
+            return Err(ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
+                row: Some(row),
+                reason: format!("prediction is {prediction}"),
+            })
+            .in_model(model.info())
+            .into());
+        }
+        for &c in members {
+            results[c].add(truth[row], prediction);
+        }
+        Ok(())
+    })?;
+    Ok(cohorts
+        .iter()
+        .zip(results)
+        .map(|(cohort, metrics)| CohortMetrics {
+            cohort: cohort.name.clone(),
+            metrics,
+        })
+        .collect())
+}

@@ -1,0 +1,189 @@
+//! Errors raised while loading or validating data, with the position at fault.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in the input a problem sits: file, line and field, as far as known.
+///
+/// Lines are 1-based and count the header, as an editor shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// The file, when the data came from one.
+    pub path: Option<PathBuf>,
+    /// The 1-based line, when known.
+    pub line: Option<u64>,
+    /// The column or feature name, when known.
+    pub field: Option<String>,
+}
+
+impl Location {
+    /// A location in a file.
+    pub fn file(path: &Path) -> Self {
+        Location {
+            path: Some(path.to_path_buf()),
+            ..Location::default()
+        }
+    }
+
+    /// The `index`-th row of in-memory data (0-based), reported as "row N".
+    pub(crate) fn row(index: usize) -> Self {
+        Location {
+            line: Some(index as u64),
+            ..Location::default()
+        }
+    }
+
+    /// The same location at `line`.
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// The same location in `field`.
+    pub fn in_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.path, self.line) {
+            (Some(path), Some(line)) => write!(f, "{}:{line}", path.display())?,
+            (Some(path), None) => write!(f, "{}", path.display())?,
+            (None, Some(row)) => write!(f, "row {row}")?,
+            (None, None) => f.write_str("input")?,
+        }
+        if let Some(field) = &self.field {
+            write!(f, ", field `{field}`")?;
+        }
+        Ok(())
+    }
+}
+
+/// Data that cannot be loaded or used, naming the file, line and field at fault.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DataError {
+    /// The file could not be opened or read.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A record could not be read or parsed (malformed CSV, a value of the wrong type).
+    Parse {
+        /// Where.
+        at: Location,
+        /// What went wrong.
+        message: String,
+    },
+    /// A column the loader was told to use is not in the header.
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+        /// The columns the header has.
+        available: Vec<String>,
+    },
+    /// A value is present but not allowed: NaN or infinity, a missing value where the
+    /// feature is not optional, probabilities that do not sum to one.
+    Invalid {
+        /// Where.
+        at: Location,
+        /// Why it is not allowed.
+        reason: String,
+    },
+    /// A label is not one of the declared classes.
+    UnknownClass {
+        /// Where.
+        at: Location,
+        /// The label found.
+        label: String,
+        /// The known classes.
+        classes: Vec<String>,
+    },
+    /// The same row id occurs twice.
+    DuplicateId {
+        /// Where the second occurrence is.
+        at: Location,
+        /// The id.
+        id: String,
+    },
+    /// A dataset, cohort or file holds no rows.
+    Empty {
+        /// What is empty.
+        what: String,
+    },
+    /// Two sequences that must have one entry per row differ in length.
+    LengthMismatch {
+        /// What was compared ("labels", "row ids").
+        what: &'static str,
+        /// The number of rows.
+        expected: usize,
+        /// The number of entries given.
+        got: usize,
+    },
+    /// A setting given to a loader or sampler is not valid.
+    Setting {
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            DataError::Parse { at, message } => write!(f, "{at}: {message}"),
+            DataError::MissingColumn {
+                path,
+                column,
+                available,
+            } => write!(
+                f,
+                "{}: no column `{column}` in the header (columns: {})",
+                path.display(),
+                available.join(", ")
+            ),
+            DataError::Invalid { at, reason } => write!(f, "{at}: {reason}"),
+            DataError::UnknownClass { at, label, classes } => write!(
+                f,
+                "{at}: label {label:?} is not a known class (classes: {})",
+                classes.join(", ")
+            ),
+            DataError::DuplicateId { at, id } => write!(f, "{at}: duplicate row id {id:?}"),
+            DataError::Empty { what } => write!(f, "{what} has no rows"),
+            DataError::LengthMismatch {
+                what,
+                expected,
+                got,
+            } => write!(f, "{got} {what} for {expected} rows"),
+            DataError::Setting { reason } => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for DataError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DataError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl DataError {
+    /// The location at fault, when the error has one.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            DataError::Parse { at, .. }
+            | DataError::Invalid { at, .. }
+            | DataError::UnknownClass { at, .. }
+            | DataError::DuplicateId { at, .. } => Some(at),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! Datasets: rows, labels, row ids and tags.
+//!
+//! A [`Dataset`] holds the rows a model is tested on, one label per row ([`Labels`]: class
+//! names or numbers), optional row ids (to match predictions computed elsewhere and to name
+//! rows in reports) and tags (named row sets such as `"holdout"` or `"low_confidence"`).
+//!
+//! Loading checks what it reads: a malformed record, a NaN or infinite number, a label that
+//! is not a declared class, a duplicate id or an empty file is a [`DataError`] naming the
+//! file, line and field. Missing values are declared, never guessed: only `Option` fields may
+//! be missing, as an empty cell or a marker the loader is told about ([`CsvOptions::missing`]).
+
+mod csv_load;
+mod encode;
+mod error;
+pub mod features;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::seq::SliceRandom;
+
+pub use csv_load::CsvOptions;
+pub(crate) use csv_load::{csv_error, csv_reader};
+pub use encode::Encoder;
+pub use error::{DataError, Location};
+pub use features::{
+    Categorical, Feature, FeatureSpec, FeatureValue, Features, Kind, NumberType, Schema, Value,
+    ValueError,
+};
+
+/// The random number generator behind every seeded operation: small, fast, and stable for a
+/// given `rand` version, so a seed reproduces a result bit for bit.
+pub type SeededRng = Xoshiro256PlusPlus;
+
+/// A generator seeded with `seed`.
+pub fn seeded_rng(seed: u64) -> SeededRng {
+    Xoshiro256PlusPlus::seed_from_u64(seed)
+}
+
+/// One label per row: class names for classification, numbers for regression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Labels {
+    /// Class labels, stored as indices into `classes`.
+    Classes {
+        /// The class names.
+        classes: Arc<[String]>,
+        /// One index into `classes` per row.
+        index: Vec<u32>,
+    },
+    /// Numeric targets.
+    Values(Vec<f64>),
+}
+
+impl Labels {
+    /// Class labels; the classes are the distinct labels, sorted (as scikit-learn does).
+    ///
+    /// ```
+    /// use model_check::data::Labels;
+    ///
+    /// let labels = Labels::classes(["Yes", "No", "No"])?;
+    /// assert_eq!(labels.class_names(), Some(&["No".to_string(), "Yes".to_string()][..]));
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn classes<I, S>(labels: I) -> Result<Self, DataError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let labels: Vec<S> = labels.into_iter().collect();
+        let mut classes: Vec<String> = labels.iter().map(|s| s.as_ref().to_string()).collect();
+        classes.sort();
+        classes.dedup();
+        Labels::with_classes(classes, labels)
+    }
+
+    /// Class labels over declared classes; a label that is not one of them is an error
+    /// naming its row.
+    ///
+    /// ```
+    /// use model_check::data::{DataError, Labels};
+    ///
+    /// let err = Labels::with_classes(["No", "Yes"], ["No", "Maybe"]).unwrap_err();
+    /// assert!(matches!(err, DataError::UnknownClass { .. }));
+    /// assert_eq!(err.to_string(), "row 1: label \"Maybe\" is not a known class (classes: No, Yes)");
+    /// ```
+    pub fn with_classes<C, S1, I, S2>(classes: C, labels: I) -> Result<Self, DataError>
+    where
+        C: IntoIterator<Item = S1>,
+        S1: Into<String>,
+        I: IntoIterator<Item = S2>,
+        S2: AsRef<str>,
+    {
+        let classes: Vec<String> = classes.into_iter().map(Into::into).collect();
+        check_class_names(&classes)?;
+        let lookup: std::collections::HashMap<&str, u32> = classes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_str(), i as u32))
+            .collect();
+        let index = labels
+            .into_iter()
+            .enumerate()
+            .map(|(row, label)| {
+                lookup
+                    .get(label.as_ref())
+                    .copied()
+                    .ok_or_else(|| DataError::UnknownClass {
+                        at: Location::row(row),
+                        label: label.as_ref().to_string(),
+                        classes: classes.clone(),
+                    })
+            })
+            .collect::<Result<Vec<u32>, _>>()?;
+        Ok(Labels::Classes {
+            classes: classes.into(),
+            index,
+        })
+    }
+
+    /// Numeric targets; NaN or infinity is an error naming its row.
+    pub fn values(values: Vec<f64>) -> Result<Self, DataError> {
+        if let Some(row) = values.iter().position(|y| !y.is_finite()) {
+            return Err(DataError::Invalid {
+                at: Location::row(row),
+                reason: format!("label {} is not a finite number", values[row]),
+            });
+        }
+        Ok(Labels::Values(values))
+    }
+
+    /// The number of labels.
+    pub fn len(&self) -> usize {
+        match self {
+            Labels::Classes { index, .. } => index.len(),
+            Labels::Values(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The class names, for class labels.
+    pub fn class_names(&self) -> Option<&[String]> {
+        match self {
+            Labels::Classes { classes, .. } => Some(classes),
+            Labels::Values(_) => None,
+        }
+    }
+
+    /// The class name of row `row`, for class labels.
+    pub fn class_of(&self, row: usize) -> Option<&str> {
+        match self {
+            Labels::Classes { classes, index } => Some(&classes[index[row] as usize]),
+            Labels::Values(_) => None,
+        }
+    }
+
+    /// The numeric target of row `row`, for numeric labels.
+    pub fn value_of(&self, row: usize) -> Option<f64> {
+        match self {
+            Labels::Values(v) => Some(v[row]),
+            Labels::Classes { .. } => None,
+        }
+    }
+
+    fn subset(&self, rows: &[usize]) -> Labels {
+        match self {
+            Labels::Classes { classes, index } => Labels::Classes {
+                classes: classes.clone(),
+                index: rows.iter().map(|&r| index[r]).collect(),
+            },
+            Labels::Values(v) => Labels::Values(rows.iter().map(|&r| v[r]).collect()),
+        }
+    }
+}
+
+pub(crate) fn check_class_names(classes: &[String]) -> Result<(), DataError> {
+    for (i, c) in classes.iter().enumerate() {
+        if classes[..i].contains(c) {
+            return Err(DataError::Setting {
+                reason: format!("class {c:?} is declared twice"),
+            });
+        }
+    }
+    if classes.is_empty() {
+        return Err(DataError::Setting {
+            reason: "no classes declared".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Rows a model is tested on, with their labels, optional row ids and tags.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Loan { income: f64, purpose: String }
+///
+/// let rows = vec![
+///     Loan { income: 40_000.0, purpose: "car".into() },
+///     Loan { income: 95_000.0, purpose: "house".into() },
+///     Loan { income: 22_000.0, purpose: "car".into() },
+/// ];
+/// let mut data = Dataset::from_rows(rows, Labels::classes(["repaid", "repaid", "default"])?)?
+///     .with_ids(["a", "b", "c"])?;
+/// data.tag_where("low_income", |loan| loan.income < 30_000.0);
+/// assert_eq!(data.tag("low_income"), Some(&[2][..]));
+/// assert_eq!(data.id(2), Some("c"));
+///
+/// // A NaN is an error naming the row and the feature.
+/// let bad = vec![Loan { income: f64::NAN, purpose: "car".into() }];
+/// let err = Dataset::from_rows(bad, Labels::classes(["repaid"])?).unwrap_err();
+/// assert_eq!(err.to_string(), "row 0, field `income`: NaN is not a finite number");
+/// # Ok::<(), model_check::data::DataError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dataset<R> {
+    name: String,
+    rows: Vec<R>,
+    labels: Labels,
+    ids: Option<Vec<String>>,
+    tags: BTreeMap<String, Vec<usize>>,
+}
+
+impl<R> Dataset<R> {
+    /// A dataset of inputs of any type (texts, images, numeric rows), without feature checks.
+    ///
+    /// For feature structs prefer [`Dataset::from_rows`], which also rejects NaN and infinite
+    /// values. Fails when the dataset is empty or the lengths differ.
+    pub fn from_inputs(inputs: Vec<R>, labels: Labels) -> Result<Self, DataError> {
+        if inputs.is_empty() {
+            return Err(DataError::Empty {
+                what: "dataset".into(),
+            });
+        }
+        if labels.len() != inputs.len() {
+            return Err(DataError::LengthMismatch {
+                what: "labels",
+                expected: inputs.len(),
+                got: labels.len(),
+            });
+        }
+        Ok(Dataset {
+            name: "dataset".into(),
+            rows: inputs,
+            labels,
+            ids: None,
+            tags: BTreeMap::new(),
+        })
+    }
+
+    /// Names the dataset in reports and errors.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Attaches one id per row; ids must be distinct.
+    pub fn with_ids<I, S>(mut self, ids: I) -> Result<Self, DataError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        if ids.len() != self.rows.len() {
+            return Err(DataError::LengthMismatch {
+                what: "row ids",
+                expected: self.rows.len(),
+                got: ids.len(),
+            });
+        }
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        for (row, id) in ids.iter().enumerate() {
+            if !seen.insert(id.as_str()) {
+                return Err(DataError::DuplicateId {
+                    at: Location::row(row),
+                    id: id.clone(),
+                });
+            }
+        }
+        self.ids = Some(ids);
+        Ok(self)
+    }
+
+    /// The dataset's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The number of rows (never zero).
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Always false: a dataset has at least one row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows.
+    pub fn rows(&self) -> &[R] {
+        &self.rows
+    }
+
+    /// The labels.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    /// The row ids, if attached.
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_deref()
+    }
+
+    /// The id of row `row`: its attached id.
+    pub fn id(&self, row: usize) -> Option<&str> {
+        self.ids.as_ref().and_then(|ids| ids.get(row)).map(String::as_str)
+    }
+
+    /// Tags the rows for which `predicate` holds, replacing any tag of that name.
+    pub fn tag_where(&mut self, name: impl Into<String>, predicate: impl Fn(&R) -> bool) {
+        let rows = (0..self.rows.len()).filter(|&i| predicate(&self.rows[i])).collect();
+        self.tags.insert(name.into(), rows);
+    }
+
+    /// Tags the given rows (by position), replacing any tag of that name.
+    pub fn tag_rows(
+        &mut self,
+        name: impl Into<String>,
+        rows: impl IntoIterator<Item = usize>,
+    ) -> Result<(), DataError> {
+        let mut rows: Vec<usize> = rows.into_iter().collect();
+        if let Some(&bad) = rows.iter().find(|&&r| r >= self.rows.len()) {
+            return Err(DataError::Setting {
+                reason: format!("row {bad} is out of range for {} rows", self.rows.len()),
+            });
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        self.tags.insert(name.into(), rows);
+        Ok(())
+    }
+
+    /// Tags the rows whose ids are listed; an unknown id is an error.
+    pub fn tag_ids<S: AsRef<str>>(
+        &mut self,
+        name: impl Into<String>,
+        ids: impl IntoIterator<Item = S>,
+    ) -> Result<(), DataError> {
+        let Some(all) = &self.ids else {
+            return Err(DataError::Setting {
+                reason: format!("dataset `{}` has no row ids to tag by", self.name),
+            });
+        };
+        let position: std::collections::HashMap<&str, usize> =
+            all.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let rows = ids
+            .into_iter()
+            .map(|id| {
+                position.get(id.as_ref()).copied().ok_or_else(|| DataError::Setting {
+                    reason: format!("no row has id {:?}", id.as_ref()),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.tag_rows(name, rows)
+    }
+
+    /// The rows tagged `name`, in order.
+    pub fn tag(&self, name: &str) -> Option<&[usize]> {
+        self.tags.get(name).map(Vec::as_slice)
+    }
+
+    /// The tag names.
+    pub fn tag_names(&self) -> impl Iterator<Item = &str> {
+        self.tags.keys().map(String::as_str)
+    }
+
+    /// `n` distinct row positions drawn uniformly with `seed`, in increasing order. Asking
+    /// for more rows than there are is an error.
+    pub fn sample_rows(&self, n: usize, seed: u64) -> Result<Vec<usize>, DataError> {
+        if n > self.len() {
+            return Err(DataError::Setting {
+                reason: format!("cannot sample {n} rows from {} rows", self.len()),
+            });
+        }
+        let mut rng = seeded_rng(seed);
+        let mut rows = rand::seq::index::sample(&mut rng, self.len(), n).into_vec();
+        rows.sort_unstable();
+        Ok(rows)
+    }
+}
+
+impl<R: Clone> Dataset<R> {
+    /// The dataset restricted to `rows` (positions, in the order given), with labels, ids and
+    /// tags carried over (tags renumbered).
+    ///
+    /// # Panics
+    ///
+    /// When a position is out of range; positions come from tags, cohorts or sampling.
+    pub fn subset(&self, rows: &[usize]) -> Dataset<R> {
+        let mut new_position = vec![usize::MAX; self.len()];
+        for (new, &old) in rows.iter().enumerate() {
+            new_position[old] = new;
+        }
+        let tags = self
+            .tags
+            .iter()
+            .map(|(name, members)| {
+                let mut kept: Vec<usize> = members
+                    .iter()
+                    .map(|&r| new_position[r])
+                    .filter(|&r| r != usize::MAX)
+                    .collect();
+                kept.sort_unstable();
+                (name.clone(), kept)
+            })
+            .collect();
+        Dataset {
+            name: self.name.clone(),
+            rows: rows.iter().map(|&r| self.rows[r].clone()).collect(),
+            labels: self.labels.subset(rows),
+            ids: self
+                .ids
+                .as_ref()
+                .map(|ids| rows.iter().map(|&r| ids[r].clone()).collect()),
+            tags,
+        }
+    }
+
+    /// A seeded random sample of `n` rows; see [`Dataset::sample_rows`].
+    pub fn sample(&self, n: usize, seed: u64) -> Result<Dataset<R>, DataError> {
+        Ok(self.subset(&self.sample_rows(n, seed)?))
+    }
+
+    /// Splits the rows at random into two datasets, the first holding `fraction` of them
+    /// (rounded to the nearest row). Both parts must be non-empty.
+    ///
+    /// ```
+    /// use model_check::data::{Dataset, Labels};
+    ///
+    /// let data = Dataset::from_inputs((0..10).collect(), Labels::values(vec![0.0; 10])?)?;
+    /// let (train, test) = data.split(0.8, 42)?;
+    /// assert_eq!((train.len(), test.len()), (8, 2));
+    /// assert_eq!(data.split(0.8, 42)?.1.rows(), test.rows()); // same seed, same split
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn split(&self, fraction: f64, seed: u64) -> Result<(Dataset<R>, Dataset<R>), DataError> {
+        if !(fraction > 0.0 && fraction < 1.0) {
+            return Err(DataError::Setting {
+                reason: format!("split fraction must be in (0, 1), got {fraction}"),
+            });
+        }
+        let first = (fraction * self.len() as f64).round() as usize;
+        if first == 0 || first == self.len() {
+            return Err(DataError::Setting {
+                reason: format!(
+                    "splitting {} rows at {fraction} leaves one part empty",
+                    self.len()
+                ),
+            });
+        }
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.shuffle(&mut seeded_rng(seed));
+        let (a, b) = order.split_at_mut(first);
+        a.sort_unstable();
+        b.sort_unstable();
+        Ok((self.subset(a), self.subset(b)))
+    }
+}
+
+impl<R: Features> Dataset<R> {
+    /// A dataset of feature rows. Every numeric feature must be finite; the dataset must not
+    /// be empty and must have one label per row.
+    pub fn from_rows(rows: Vec<R>, labels: Labels) -> Result<Self, DataError> {
+        for (i, row) in rows.iter().enumerate() {
+            check_finite(row, Location::row(i))?;
+        }
+        Dataset::from_inputs(rows, labels)
+    }
+
+    /// Loads a dataset from CSV. Each record is deserialized into `R` with serde, by header
+    /// name; columns `R` does not name are ignored, so `R` may also read the id column (into a
+    /// `#[features(skip)]` field, say). The label column gives the labels.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, serde::Deserialize)]
+    /// struct Customer { tenure: f64, total_charges: Option<f64> }
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("mc-doc-csv-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("customers.csv");
+    /// std::fs::write(&path, "id,tenure,total_charges,churn\n7,1,?,Yes\n8,40,3000.5,No\n")?;
+    /// let data: Dataset<Customer> = Dataset::from_csv(
+    ///     &path,
+    ///     CsvOptions::classify("churn").id("id").missing("?"),
+    /// )?;
+    /// assert_eq!(data.len(), 2);
+    /// assert_eq!(data.rows()[0].total_charges, None);
+    /// assert_eq!(data.id(1), Some("8"));
+    ///
+    /// // A NaN is an error naming the file, line and field.
+    /// std::fs::write(&path, "id,tenure,total_charges,churn\n7,NaN,1.0,Yes\n")?;
+    /// let err = Dataset::<Customer>::from_csv(&path, CsvOptions::classify("churn")).unwrap_err();
+    /// assert!(err.to_string().ends_with("customers.csv:2, field `tenure`: NaN is not a finite number"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv(path: impl AsRef<Path>, options: CsvOptions) -> Result<Self, DataError>
+    where
+        R: serde::de::DeserializeOwned,
+    {
+        csv_load::load(path.as_ref(), &options)
+    }
+}
+
+/// Rejects NaN and infinite numeric features, naming the feature.
+pub(crate) fn check_finite<R: Features>(row: &R, at: Location) -> Result<(), DataError> {
+    let schema = R::SCHEMA;
+    for (i, spec) in schema.iter().enumerate() {
+        if spec.is_numeric()
+            && let Value::Number(x) = row.value(i)
+            && !x.is_finite()
+        {
+            return Err(DataError::Invalid {
+                at: at.in_field(spec.name()),
+                reason: format!("{x} is not a finite number"),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ndarray")]
+impl Dataset<Vec<f64>> {
+    /// A dataset whose rows are the rows of a numeric matrix; every entry must be finite.
+    ///
+    /// ```
+    /// use model_check::data::{Dataset, Labels};
+    ///
+    /// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0]];
+    /// let data = Dataset::from_array(x.view(), Labels::values(vec![0.5, 1.5])?)?;
+    /// assert_eq!(data.rows()[1], vec![3.0, 4.0]);
+    /// assert!(Dataset::from_array(ndarray::array![[f64::INFINITY]].view(), Labels::values(vec![0.0])?).is_err());
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn from_array(x: ndarray::ArrayView2<'_, f64>, labels: Labels) -> Result<Self, DataError> {
+        let mut rows = Vec::with_capacity(x.nrows());
+        for (i, row) in x.outer_iter().enumerate() {
+            if let Some(j) = row.iter().position(|v| !v.is_finite()) {
+                return Err(DataError::Invalid {
+                    at: Location::row(i).in_field(format!("column {j}")),
+                    reason: format!("{} is not a finite number", row[j]),
+                });
+            }
+            rows.push(row.to_vec());
+        }
+        Dataset::from_inputs(rows, labels)
+    }
+}

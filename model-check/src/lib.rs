@@ -1,0 +1,94 @@
+//! # model-check
+//!
+//! Systematic error analysis of machine-learning models as ordinary Rust tests.
+//!
+//! Aggregate metrics hide where models fail: a churn model that is 90% accurate overall can
+//! be 60% accurate for seniors. model-check measures models per cohort, with a confidence
+//! interval on every rate, so such pockets are found and then pinned down by tests that run
+//! under `cargo test` on every change.
+//!
+//! The pieces:
+//!
+//! - [`Model`](model::Model): a batched predictor with an identity; adapters wrap a closure,
+//!   a function over an `ndarray` matrix (feature `ndarray`), or a table of predictions
+//!   computed elsewhere ([`PredictionTable`](model::PredictionTable)).
+//! - [`Features`](data::Features) (with `#[derive(Features)]`): typed, compiler-checked
+//!   tabular features.
+//! - [`Dataset`](data::Dataset): rows, labels, row ids and tags, loaded from CSV with serde.
+//! - [`metrics`]: mergeable one-pass accumulators that match scikit-learn, with Wilson
+//!   intervals.
+//! - [`Cohort`](cohort::Cohort): named subsets of rows, evaluated together in one pass.
+//!
+//! ```
+//! use model_check::prelude::*;
+//!
+//! #[derive(Features, Clone, serde::Deserialize)]
+//! struct Customer {
+//!     contract: String,
+//!     tenure: f64,
+//! }
+//!
+//! let rows = vec![
+//!     Customer { contract: "Month-to-month".into(), tenure: 2.0 },
+//!     Customer { contract: "Two year".into(), tenure: 60.0 },
+//!     Customer { contract: "Month-to-month".into(), tenure: 30.0 },
+//! ];
+//! let data = Dataset::from_rows(rows, Labels::classes(["Yes", "No", "No"])?)?;
+//!
+//! // A hand-written scorer: short tenure on a monthly contract churns.
+//! let model = Classifier::from_fn(
+//!     ModelInfo::new("rule", "1"),
+//!     ["No", "Yes"],
+//!     |batch: &[Customer]| {
+//!         Ok(batch.iter()
+//!             .map(|c| if c.contract == "Month-to-month" && c.tenure < 12.0 { vec![0.2, 0.8] } else { vec![0.9, 0.1] })
+//!             .collect())
+//!     },
+//! )?;
+//!
+//! let cohorts = [Cohort::all(), Cohort::category(Customer::CONTRACT, "Month-to-month")];
+//! let report = evaluate_classifier(&model, &data, &cohorts)?;
+//! assert_eq!(report[0].metrics.accuracy().rate(), Some(1.0));
+//! assert_eq!(report[1].n(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cohort;
+pub mod data;
+pub mod metrics;
+pub mod model;
+
+pub use model_check_derive::{Categorical, Features};
+
+/// The names most tests need, in one import.
+pub mod prelude {
+    pub use crate::cohort::{
+        Cohort, CohortMetrics, EvalError, evaluate_classifier, evaluate_regressor,
+    };
+    pub use crate::data::{
+        Categorical, CsvOptions, DataError, Dataset, Encoder, Feature, FeatureSpec, Features,
+        Labels, Schema, Value,
+    };
+    pub use crate::metrics::{
+        Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,
+    };
+    pub use crate::model::{
+        Classes, Classifier, Model, ModelError, ModelInfo, PredictionTable, Probabilities,
+        Regressor,
+    };
+    pub use model_check_derive::{Categorical, Features};
+}
+
+/// Paths used by generated code; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::data::features::{
+        CategoryCode, Categorical, Feature, FeatureSpec, FeatureValue, Features, NumberType,
+        Schema, Value, ValueError, categorical_from_value, categorical_to_value,
+    };
+    pub use core::result::Result;
+    pub use core::option::Option;
+    pub use core::panic;
+}

@@ -1,0 +1,322 @@
+//! Classification metrics from one pass over (true class, probabilities) pairs.
+
+use std::fmt;
+
+use super::{Proportion, RankCounts, Sum};
+use crate::model::{Classes, argmax};
+
+/// The number of equal-width confidence bins of the expected calibration error.
+pub const CALIBRATION_BINS: usize = 10;
+
+/// How per-class precision, recall or F1 are averaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Average {
+    /// The unweighted mean over classes.
+    Macro,
+    /// The ratio of summed counts over classes (equals accuracy for single-label data).
+    Micro,
+    /// The mean over classes weighted by each class's number of true rows (support).
+    Weighted,
+}
+
+/// Rows a metric cannot take: the wrong number of probabilities, a class out of range, or
+/// accumulators over different classes merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricError {
+    reason: String,
+}
+
+impl fmt::Display for MetricError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for MetricError {}
+
+/// Every classification metric, accumulated in one pass and mergeable.
+///
+/// Rows are added as the index of the true class and the model's probabilities over the
+/// same classes. The predicted class is the most probable one, the first on ties.
+///
+/// ```
+/// use model_check::metrics::{Average, ClassificationMetrics};
+/// use model_check::model::Classes;
+///
+/// let mut m = ClassificationMetrics::new(Classes::new(["No", "Yes"])?);
+/// m.add(1, &[0.2, 0.8])?; // true Yes, predicted Yes
+/// m.add(0, &[0.6, 0.4])?; // true No, predicted No
+/// m.add(0, &[0.3, 0.7])?; // true No, predicted Yes: a false positive for Yes
+///
+/// assert_eq!(m.accuracy().rate(), Some(2.0 / 3.0));
+/// assert_eq!(m.recall(1).rate(), Some(1.0));
+/// assert_eq!(m.false_positive_rate(1).rate(), Some(0.5));
+/// assert_eq!(m.confusion(0, 1), 1);
+/// assert_eq!(m.roc_auc(1), Some(1.0));
+/// assert!((m.f1_average(Average::Macro) - (2.0 / 3.0 + 0.8) / 2.0).abs() < 1e-15);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassificationMetrics {
+    classes: Classes,
+    /// Row-major `k × k`: `confusion[t * k + p]` counts true class `t` predicted as `p`.
+    confusion: Vec<u64>,
+    log_loss: Sum,
+    brier: Sum,
+    ranks: Vec<RankCounts>,
+    bins: [CalibrationBin; CALIBRATION_BINS],
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct CalibrationBin {
+    n: u64,
+    correct: u64,
+    confidence: Sum,
+}
+
+impl ClassificationMetrics {
+    /// An empty accumulator over `classes`.
+    pub fn new(classes: Classes) -> Self {
+        let k = classes.len();
+        ClassificationMetrics {
+            classes,
+            confusion: vec![0; k * k],
+            log_loss: Sum::default(),
+            brier: Sum::default(),
+            ranks: vec![RankCounts::default(); k],
+            bins: [CalibrationBin::default(); CALIBRATION_BINS],
+        }
+    }
+
+    /// The classes, in order.
+    pub fn classes(&self) -> &Classes {
+        &self.classes
+    }
+
+    /// Adds a row: the true class's index and the probabilities in class order.
+    ///
+    /// The probabilities must be finite, in `[0, 1]`; the model adapters check that they sum
+    /// to one.
+    pub fn add(&mut self, truth: usize, probabilities: &[f64]) -> Result<(), MetricError> {
+        let k = self.classes.len();
+        if truth >= k {
+            return Err(MetricError {
+                reason: format!("true class index {truth} out of range for {k} classes"),
+            });
+        }
+        if probabilities.len() != k {
+            return Err(MetricError {
+                reason: format!("{} probabilities for {k} classes", probabilities.len()),
+            });
+        }
+        if let Some(p) = probabilities.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+            return Err(MetricError {
+                reason: format!("probability {p} outside [0, 1]"),
+            });
+        }
+        let predicted = argmax(probabilities);
+        self.confusion[truth * k + predicted] += 1;
+
+        let eps = f64::EPSILON;
+        self.log_loss
+            .add(-probabilities[truth].clamp(eps, 1.0 - eps).ln());
+        let mut squared = 0.0;
+        for (c, &p) in probabilities.iter().enumerate() {
+            let y = if c == truth { 1.0 } else { 0.0 };
+            squared += (p - y) * (p - y);
+            self.ranks[c].add(p, c == truth);
+        }
+        self.brier.add(squared);
+
+        let confidence = probabilities[predicted];
+        let bin = ((confidence * CALIBRATION_BINS as f64).floor() as usize).min(CALIBRATION_BINS - 1);
+        let bin = &mut self.bins[bin];
+        bin.n += 1;
+        bin.correct += u64::from(predicted == truth);
+        bin.confidence.add(confidence);
+        Ok(())
+    }
+
+    /// Adds the rows of `other`, which must be over the same classes.
+    pub fn merge(&mut self, other: &ClassificationMetrics) -> Result<(), MetricError> {
+        if !self.classes.same(&other.classes) {
+            return Err(MetricError {
+                reason: format!(
+                    "cannot merge metrics over classes ({}) with metrics over ({})",
+                    self.classes, other.classes
+                ),
+            });
+        }
+        for (a, b) in self.confusion.iter_mut().zip(&other.confusion) {
+            *a += b;
+        }
+        self.log_loss.merge(&other.log_loss);
+        self.brier.merge(&other.brier);
+        for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
+            a.merge(b);
+        }
+        for (a, b) in self.bins.iter_mut().zip(&other.bins) {
+            a.n += b.n;
+            a.correct += b.correct;
+            a.confidence.merge(&b.confidence);
+        }
+        Ok(())
+    }
+
+    fn k(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The number of rows added.
+    pub fn n(&self) -> u64 {
+        self.confusion.iter().sum()
+    }
+
+    /// The number of rows of true class `truth` predicted as class `predicted`.
+    ///
+    /// # Panics
+    ///
+    /// When an index is out of range.
+    pub fn confusion(&self, truth: usize, predicted: usize) -> u64 {
+        let k = self.k();
+        assert!(truth < k && predicted < k, "class index out of range");
+        self.confusion[truth * k + predicted]
+    }
+
+    /// The confusion matrix: rows are true classes, columns predicted classes.
+    pub fn confusion_matrix(&self) -> Vec<Vec<u64>> {
+        self.confusion.chunks(self.k()).map(<[u64]>::to_vec).collect()
+    }
+
+    fn true_positives(&self, c: usize) -> u64 {
+        self.confusion[c * self.k() + c]
+    }
+
+    /// Rows whose true class is `c`.
+    pub fn support(&self, c: usize) -> u64 {
+        let k = self.k();
+        self.confusion[c * k..(c + 1) * k].iter().sum()
+    }
+
+    /// Rows predicted as `c`.
+    pub fn predicted_count(&self, c: usize) -> u64 {
+        let k = self.k();
+        (0..k).map(|t| self.confusion[t * k + c]).sum()
+    }
+
+    /// Correct predictions out of all rows.
+    pub fn accuracy(&self) -> Proportion {
+        let correct = (0..self.k()).map(|c| self.true_positives(c)).sum();
+        Proportion::new(correct, self.n())
+    }
+
+    /// Of the rows predicted `c`, those truly `c`.
+    pub fn precision(&self, c: usize) -> Proportion {
+        Proportion::new(self.true_positives(c), self.predicted_count(c))
+    }
+
+    /// Of the rows truly `c`, those predicted `c` (the true-positive rate).
+    pub fn recall(&self, c: usize) -> Proportion {
+        Proportion::new(self.true_positives(c), self.support(c))
+    }
+
+    /// Of the rows not truly `c`, those predicted `c` (one-vs-rest).
+    pub fn false_positive_rate(&self, c: usize) -> Proportion {
+        let negatives = self.n() - self.support(c);
+        let false_positives = self.predicted_count(c) - self.true_positives(c);
+        Proportion::new(false_positives, negatives)
+    }
+
+    /// Of the rows truly `c`, those predicted as another class: `1 − recall`.
+    pub fn false_negative_rate(&self, c: usize) -> Proportion {
+        let support = self.support(c);
+        Proportion::new(support - self.true_positives(c), support)
+    }
+
+    /// The F1 score of class `c`, `2·TP / (2·TP + FP + FN)`; 0 when undefined.
+    pub fn f1(&self, c: usize) -> f64 {
+        let tp = self.true_positives(c);
+        let denominator = self.support(c) + self.predicted_count(c);
+        if denominator == 0 {
+            0.0
+        } else {
+            2.0 * tp as f64 / denominator as f64
+        }
+    }
+
+    fn average(&self, average: Average, per_class: impl Fn(usize) -> f64, micro: f64) -> f64 {
+        let k = self.k();
+        match average {
+            Average::Macro => (0..k).map(&per_class).sum::<f64>() / k as f64,
+            Average::Micro => micro,
+            Average::Weighted => {
+                let total: u64 = (0..k).map(|c| self.support(c)).sum();
+                if total == 0 {
+                    return 0.0;
+                }
+                (0..k)
+                    .map(|c| per_class(c) * self.support(c) as f64)
+                    .sum::<f64>()
+                    / total as f64
+            }
+        }
+    }
+
+    /// Precision averaged over classes (undefined per-class values count as 0).
+    pub fn precision_average(&self, average: Average) -> f64 {
+        // Summed over classes, true positives are the correct rows and predictions are all
+        // rows, so micro precision is accuracy.
+        let micro = self.accuracy().rate_or_zero();
+        self.average(average, |c| self.precision(c).rate_or_zero(), micro)
+    }
+
+    /// Recall averaged over classes (undefined per-class values count as 0).
+    pub fn recall_average(&self, average: Average) -> f64 {
+        let micro = self.accuracy().rate_or_zero();
+        self.average(average, |c| self.recall(c).rate_or_zero(), micro)
+    }
+
+    /// F1 averaged over classes (macro: the mean of per-class F1).
+    pub fn f1_average(&self, average: Average) -> f64 {
+        let micro = self.accuracy().rate_or_zero();
+        self.average(average, |c| self.f1(c), micro)
+    }
+
+    /// One-vs-rest ROC AUC of class `c`'s probability; `None` unless the rows hold both
+    /// class `c` and other classes.
+    pub fn roc_auc(&self, c: usize) -> Option<f64> {
+        self.ranks[c].auc()
+    }
+
+    /// Mean negative log-probability of the true class, probabilities clipped to
+    /// `[ε, 1 − ε]` with `ε = f64::EPSILON` (scikit-learn's `log_loss`); `None` when empty.
+    pub fn log_loss(&self) -> Option<f64> {
+        let n = self.n();
+        (n > 0).then(|| self.log_loss.value() / n as f64)
+    }
+
+    /// The Brier score as scikit-learn's `brier_score_loss`: for two classes the mean squared
+    /// error of either class's probability; for more, the mean over rows of the squared
+    /// distance between the probabilities and the one-hot truth. `None` when empty.
+    pub fn brier(&self) -> Option<f64> {
+        let n = self.n();
+        let scale = if self.k() == 2 { 0.5 } else { 1.0 };
+        (n > 0).then(|| scale * self.brier.value() / n as f64)
+    }
+
+    /// Expected calibration error: over [`CALIBRATION_BINS`] equal-width bins of the top-class
+    /// probability, the row-weighted mean of `|accuracy − mean confidence|`. `None` when empty.
+    pub fn expected_calibration_error(&self) -> Option<f64> {
+        let n = self.n();
+        if n == 0 {
+            return None;
+        }
+        let mut ece = 0.0;
+        for bin in self.bins.iter().filter(|b| b.n > 0) {
+            let accuracy = bin.correct as f64 / bin.n as f64;
+            let confidence = bin.confidence.value() / bin.n as f64;
+            ece += (bin.n as f64 / n as f64) * (accuracy - confidence).abs();
+        }
+        Some(ece)
+    }
+}

@@ -1,0 +1,930 @@
+//! Models: batched predictors with an identity.
+//!
+//! [`Model`] is the one trait model-check asks of a model: predict a batch of inputs, one
+//! output per input. Classifiers output [`Probabilities`] over named [`Classes`]; regressors
+//! output an `f64`. Every model carries a [`ModelInfo`] (name and version) that reports show.
+//!
+//! Adapters cover the usual cases without writing a trait impl:
+//!
+//! - [`Classifier::from_fn`] and [`Regressor::from_fn`] wrap a closure over a batch;
+//! - `Classifier::from_ndarray` and `Regressor::from_ndarray` (feature `ndarray`) wrap a
+//!   function over a matrix of numeric rows;
+//! - [`PredictionTable`] serves predictions computed elsewhere (a model trained in Python),
+//!   looked up by row id.
+//!
+//! Adapters check what a model returns: one output per input, finite numbers, and class
+//! probabilities in `[0, 1]` that sum to one. A broken model is an error naming the model,
+//! never a silently wrong metric.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::data::{DataError, Location};
+
+/// How far a row of probabilities may stray from summing to one.
+pub const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
+
+/// A model's identity: name and version, shown in every report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ModelInfo {
+    name: String,
+    version: String,
+}
+
+impl ModelInfo {
+    /// A model called `name` at `version`.
+    ///
+    /// ```
+    /// let info = model_check::model::ModelInfo::new("churn-forest", "2024-06");
+    /// assert_eq!(info.to_string(), "churn-forest@2024-06");
+    /// ```
+    pub fn new(name: impl Into<String>, version: impl Into<String>) -> Self {
+        ModelInfo {
+            name: name.into(),
+            version: version.into(),
+        }
+    }
+
+    /// The model's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The model's version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+}
+
+impl fmt::Display for ModelInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.name, self.version)
+    }
+}
+
+/// A batched predictor.
+///
+/// `predict` receives a batch and returns exactly one output per input, in order. Output is
+/// [`Probabilities`] for a classifier and `f64` for a regressor. Implement it directly for a
+/// model type, or use an adapter ([`Classifier`], [`Regressor`], [`PredictionTable`]).
+///
+/// ```
+/// use model_check::model::{Model, ModelError, ModelInfo};
+///
+/// struct Doubler(ModelInfo);
+///
+/// impl Model for Doubler {
+///     type Input = f64;
+///     type Output = f64;
+///     fn info(&self) -> &ModelInfo { &self.0 }
+///     fn predict(&self, batch: &[f64]) -> Result<Vec<f64>, ModelError> {
+///         Ok(batch.iter().map(|x| 2.0 * x).collect())
+///     }
+/// }
+///
+/// let m = Doubler(ModelInfo::new("doubler", "1"));
+/// assert_eq!(m.predict(&[1.0, 2.5]).unwrap(), vec![2.0, 5.0]);
+/// ```
+pub trait Model {
+    /// What the model reads: a feature struct, a text, a numeric row.
+    type Input;
+    /// What it predicts for one input.
+    type Output;
+
+    /// The model's identity.
+    fn info(&self) -> &ModelInfo;
+
+    /// Predicts a batch: one output per input, in order.
+    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError>;
+}
+
+impl<M: Model + ?Sized> Model for &M {
+    type Input = M::Input;
+    type Output = M::Output;
+    fn info(&self) -> &ModelInfo {
+        (**self).info()
+    }
+    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
+        (**self).predict(batch)
+    }
+}
+
+impl<M: Model + ?Sized> Model for Box<M> {
+    type Input = M::Input;
+    type Output = M::Output;
+    fn info(&self) -> &ModelInfo {
+        (**self).info()
+    }
+    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
+        (**self).predict(batch)
+    }
+}
+
+/// The ordered, distinct class names of a classifier.
+///
+/// Cheap to clone (shared).
+///
+/// ```
+/// use model_check::model::Classes;
+///
+/// let classes = Classes::new(["No", "Yes"]).unwrap();
+/// assert_eq!(classes.index_of("Yes"), Some(1));
+/// assert!(Classes::new(["No", "No"]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Classes(Arc<[String]>);
+
+impl Classes {
+    /// At least two distinct, non-empty class names.
+    pub fn new<I, S>(names: I) -> Result<Self, ModelError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        if names.len() < 2 {
+            return Err(ModelError::new(ModelErrorKind::InvalidClasses {
+                reason: format!("a classifier needs at least two classes, got {names:?}"),
+            }));
+        }
+        for (i, name) in names.iter().enumerate() {
+            if name.is_empty() {
+                return Err(ModelError::new(ModelErrorKind::InvalidClasses {
+                    reason: format!("class {i} has an empty name"),
+                }));
+            }
+            if names[..i].contains(name) {
+                return Err(ModelError::new(ModelErrorKind::InvalidClasses {
+                    reason: format!("class {name:?} is listed twice"),
+                }));
+            }
+        }
+        Ok(Classes(names.into()))
+    }
+
+    /// The number of classes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: a classifier has at least two classes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The position of the class called `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.0.iter().position(|c| c == name)
+    }
+
+    /// The class names in order.
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+
+    /// The name of class `index`.
+    ///
+    /// # Panics
+    ///
+    /// When `index >= self.len()`.
+    pub fn name(&self, index: usize) -> &str {
+        &self.0[index]
+    }
+
+    /// Whether two class lists are the same object (a fast path before comparing names).
+    pub(crate) fn same(&self, other: &Classes) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl fmt::Display for Classes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}
+
+/// One classifier output: a probability per class, over named classes.
+///
+/// Construction checks the probabilities: one per class, each finite and in `[0, 1]`,
+/// summing to one within [`PROBABILITY_SUM_TOLERANCE`].
+///
+/// ```
+/// use model_check::model::{Classes, Probabilities};
+///
+/// let classes = Classes::new(["No", "Yes"]).unwrap();
+/// let p = Probabilities::new(&classes, vec![0.3, 0.7]).unwrap();
+/// assert_eq!(p.label(), "Yes");
+/// assert_eq!(p.of("No"), Some(0.3));
+/// assert!(Probabilities::new(&classes, vec![0.3, 0.8]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probabilities {
+    classes: Classes,
+    p: Box<[f64]>,
+}
+
+impl Probabilities {
+    /// Checked probabilities over `classes`.
+    pub fn new(classes: &Classes, p: Vec<f64>) -> Result<Self, ModelError> {
+        check_probabilities(classes, &p).map_err(|reason| {
+            ModelError::new(ModelErrorKind::InvalidOutput { row: None, reason })
+        })?;
+        Ok(Probabilities {
+            classes: classes.clone(),
+            p: p.into_boxed_slice(),
+        })
+    }
+
+    /// The classes, in the order of the probabilities.
+    pub fn classes(&self) -> &Classes {
+        &self.classes
+    }
+
+    /// The probabilities, in class order.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.p
+    }
+
+    /// The probability of the class called `class`.
+    pub fn of(&self, class: &str) -> Option<f64> {
+        self.classes.index_of(class).map(|i| self.p[i])
+    }
+
+    /// The index of the predicted class: the most probable, the first on ties.
+    pub fn predicted(&self) -> usize {
+        argmax(&self.p)
+    }
+
+    /// The predicted class's name.
+    pub fn label(&self) -> &str {
+        self.classes.name(self.predicted())
+    }
+
+    /// The probability of the predicted class.
+    pub fn confidence(&self) -> f64 {
+        self.p[self.predicted()]
+    }
+}
+
+/// The index of the largest value, the first on ties (as `numpy.argmax`).
+pub(crate) fn argmax(p: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &x) in p.iter().enumerate().skip(1) {
+        if x > p[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+fn check_probabilities(classes: &Classes, p: &[f64]) -> Result<(), String> {
+    if p.len() != classes.len() {
+        return Err(format!(
+            "{} probabilities for {} classes ({classes})",
+            p.len(),
+            classes.len()
+        ));
+    }
+    let mut sum = 0.0;
+    for (i, &x) in p.iter().enumerate() {
+        if !(0.0..=1.0).contains(&x) {
+            return Err(format!(
+                "probability of class {:?} is {x}, outside [0, 1]",
+                classes.name(i)
+            ));
+        }
+        sum += x;
+    }
+    if (sum - 1.0).abs() > PROBABILITY_SUM_TOLERANCE {
+        return Err(format!("probabilities sum to {sum}, not 1"));
+    }
+    Ok(())
+}
+
+/// A model that failed or returned something unusable.
+#[derive(Debug)]
+pub struct ModelError {
+    model: Option<ModelInfo>,
+    kind: ModelErrorKind,
+}
+
+/// What went wrong with a model.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ModelErrorKind {
+    /// The model itself reported an error.
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// The model returned a different number of outputs than inputs.
+    OutputCount {
+        /// Inputs in the batch.
+        expected: usize,
+        /// Outputs returned.
+        got: usize,
+    },
+    /// An output is not valid: NaN, a probability outside `[0, 1]`, probabilities that do not
+    /// sum to one, the wrong number of classes.
+    InvalidOutput {
+        /// The position in the batch, when known.
+        row: Option<usize>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The class list is not valid.
+    InvalidClasses {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A prediction table has no prediction for this row id.
+    UnknownRow {
+        /// The row id asked for.
+        id: String,
+    },
+}
+
+impl ModelError {
+    /// An error of this kind, not yet attributed to a model.
+    pub fn new(kind: ModelErrorKind) -> Self {
+        ModelError { model: None, kind }
+    }
+
+    /// Wraps an error raised by the model's own code.
+    ///
+    /// ```
+    /// use model_check::model::ModelError;
+    ///
+    /// let e = ModelError::failed("session crashed");
+    /// assert_eq!(e.to_string(), "model failed: session crashed");
+    /// ```
+    pub fn failed(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ModelError::new(ModelErrorKind::Failed(error.into()))
+    }
+
+    /// Attributes the error to `model` (kept if already attributed).
+    pub fn in_model(mut self, model: &ModelInfo) -> Self {
+        if self.model.is_none() {
+            self.model = Some(model.clone());
+        }
+        self
+    }
+
+    /// The model at fault, when known.
+    pub fn model(&self) -> Option<&ModelInfo> {
+        self.model.as_ref()
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ModelErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.model {
+            Some(m) => write!(f, "model `{m}` ")?,
+            None => f.write_str("model ")?,
+        }
+        match &self.kind {
+            ModelErrorKind::Failed(e) => write!(f, "failed: {e}"),
+            ModelErrorKind::OutputCount { expected, got } => {
+                write!(f, "returned {got} outputs for a batch of {expected} inputs")
+            }
+            ModelErrorKind::InvalidOutput { row: Some(r), reason } => {
+                write!(f, "returned an invalid output for input {r} of the batch: {reason}")
+            }
+            ModelErrorKind::InvalidOutput { row: None, reason } => {
+                write!(f, "returned an invalid output: {reason}")
+            }
+            ModelErrorKind::InvalidClasses { reason } => write!(f, "has invalid classes: {reason}"),
+            ModelErrorKind::UnknownRow { id } => {
+                write!(f, "has no prediction for row id {id:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ModelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ModelErrorKind::Failed(e) => Some(&**e),
+            _ => None,
+        }
+    }
+}
+
+fn check_count(expected: usize, got: usize) -> Result<(), ModelError> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(ModelError::new(ModelErrorKind::OutputCount { expected, got }))
+    }
+}
+
+/// A classifier built from a function returning one probability vector per input.
+///
+/// ```
+/// use model_check::model::{Classifier, Model, ModelInfo};
+///
+/// let model = Classifier::from_fn(ModelInfo::new("threshold", "1"), ["low", "high"], |xs: &[f64]| {
+///     Ok(xs.iter().map(|&x| if x > 0.5 { vec![0.1, 0.9] } else { vec![0.8, 0.2] }).collect())
+/// })?;
+/// let out = model.predict(&[0.2, 0.7])?;
+/// assert_eq!(out[1].label(), "high");
+/// # Ok::<(), model_check::model::ModelError>(())
+/// ```
+pub struct Classifier<I, F> {
+    info: ModelInfo,
+    classes: Classes,
+    f: F,
+    _input: PhantomData<fn(&I)>,
+}
+
+impl<I, F> Classifier<I, F>
+where
+    F: Fn(&[I]) -> Result<Vec<Vec<f64>>, ModelError>,
+{
+    /// Wraps `f`, whose probability vectors follow the order of `classes`.
+    pub fn from_fn<C, S>(info: ModelInfo, classes: C, f: F) -> Result<Self, ModelError>
+    where
+        C: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let classes = Classes::new(classes).map_err(|e| e.in_model(&info))?;
+        Ok(Classifier {
+            info,
+            classes,
+            f,
+            _input: PhantomData,
+        })
+    }
+
+    /// The classes, in the order of the probabilities.
+    pub fn classes(&self) -> &Classes {
+        &self.classes
+    }
+}
+
+impl<I, F> Model for Classifier<I, F>
+where
+    F: Fn(&[I]) -> Result<Vec<Vec<f64>>, ModelError>,
+{
+    type Input = I;
+    type Output = Probabilities;
+
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn predict(&self, batch: &[I]) -> Result<Vec<Probabilities>, ModelError> {
+        let raw = (self.f)(batch).map_err(|e| e.in_model(&self.info))?;
+        check_count(batch.len(), raw.len()).map_err(|e| e.in_model(&self.info))?;
+        raw.into_iter()
+            .enumerate()
+            .map(|(row, p)| {
+                check_probabilities(&self.classes, &p).map_err(|reason| {
+                    ModelError::new(ModelErrorKind::InvalidOutput {
+                        row: Some(row),
+                        reason,
+                    })
+                    .in_model(&self.info)
+                })?;
+                Ok(Probabilities {
+                    classes: self.classes.clone(),
+                    p: p.into_boxed_slice(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A regressor built from a function returning one number per input.
+///
+/// ```
+/// use model_check::model::{Model, ModelInfo, Regressor};
+///
+/// let model = Regressor::from_fn(ModelInfo::new("linear", "1"), |xs: &[f64]| {
+///     Ok(xs.iter().map(|x| 3.0 * x + 1.0).collect())
+/// });
+/// assert_eq!(model.predict(&[1.0])?, vec![4.0]);
+/// # Ok::<(), model_check::model::ModelError>(())
+/// ```
+pub struct Regressor<I, F> {
+    info: ModelInfo,
+    f: F,
+    _input: PhantomData<fn(&I)>,
+}
+
+impl<I, F> Regressor<I, F>
+where
+    F: Fn(&[I]) -> Result<Vec<f64>, ModelError>,
+{
+    /// Wraps `f`.
+    pub fn from_fn(info: ModelInfo, f: F) -> Self {
+        Regressor {
+            info,
+            f,
+            _input: PhantomData,
+        }
+    }
+}
+
+impl<I, F> Model for Regressor<I, F>
+where
+    F: Fn(&[I]) -> Result<Vec<f64>, ModelError>,
+{
+    type Input = I;
+    type Output = f64;
+
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn predict(&self, batch: &[I]) -> Result<Vec<f64>, ModelError> {
+        let out = (self.f)(batch).map_err(|e| e.in_model(&self.info))?;
+        check_count(batch.len(), out.len()).map_err(|e| e.in_model(&self.info))?;
+        if let Some(row) = out.iter().position(|y| !y.is_finite()) {
+            return Err(ModelError::new(ModelErrorKind::InvalidOutput {
+                row: Some(row),
+                reason: format!("prediction is {}", out[row]),
+            })
+            .in_model(&self.info));
+        }
+        Ok(out)
+    }
+}
+
+/// Writes a row as numbers for a matrix model; implemented by
+/// [`Encoder`](crate::data::Encoder) and by closures `Fn(&I, &mut Vec<f64>)`.
+pub trait EncodeRow<I> {
+    /// Appends the numeric encoding of `row` to `out`.
+    fn encode_row(&self, row: &I, out: &mut Vec<f64>);
+}
+
+impl<I, F: Fn(&I, &mut Vec<f64>)> EncodeRow<I> for F {
+    fn encode_row(&self, row: &I, out: &mut Vec<f64>) {
+        self(row, out)
+    }
+}
+
+/// Stacks encoded rows into a row-major buffer, checking that every row has the same width.
+#[cfg(feature = "ndarray")]
+fn encode_batch<I>(encoder: &impl EncodeRow<I>, batch: &[I]) -> Result<ndarray::Array2<f64>, ModelError> {
+    let mut buf = Vec::new();
+    let mut width = None;
+    for (row, input) in batch.iter().enumerate() {
+        let before = buf.len();
+        encoder.encode_row(input, &mut buf);
+        let w = buf.len() - before;
+        match width {
+            None => width = Some(w),
+            Some(expected) if expected != w => {
+                return Err(ModelError::new(ModelErrorKind::InvalidOutput {
+                    row: Some(row),
+                    reason: format!("the encoder wrote {w} columns, earlier rows had {expected}"),
+                }));
+            }
+            Some(_) => {}
+        }
+    }
+    ndarray::Array2::from_shape_vec((batch.len(), width.unwrap_or(0)), buf)
+        .map_err(|e| ModelError::failed(e))
+}
+
+#[cfg(feature = "ndarray")]
+impl<I> Classifier<I, ()> {
+    /// A classifier over an `ndarray` matrix: `encoder` turns each input into a numeric row,
+    /// `f` maps the `n × d` matrix to an `n × classes` matrix of probabilities.
+    ///
+    /// ```
+    /// use model_check::model::{Classifier, Model, ModelInfo};
+    /// use ndarray::{Array2, ArrayView2};
+    ///
+    /// let model = Classifier::from_ndarray(
+    ///     ModelInfo::new("logit", "1"),
+    ///     ["neg", "pos"],
+    ///     |x: &f64, out: &mut Vec<f64>| out.push(*x),
+    ///     |m: ArrayView2<f64>| {
+    ///         let p = m.column(0).mapv(|z| 1.0 / (1.0 + (-z).exp()));
+    ///         let mut out = Array2::zeros((m.nrows(), 2));
+    ///         out.column_mut(0).assign(&p.mapv(|q| 1.0 - q));
+    ///         out.column_mut(1).assign(&p);
+    ///         Ok(out)
+    ///     },
+    /// )?;
+    /// let out = model.predict(&[-3.0, 3.0])?;
+    /// assert_eq!((out[0].label(), out[1].label()), ("neg", "pos"));
+    /// # Ok::<(), model_check::model::ModelError>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn from_ndarray<C, S, E, G>(
+        info: ModelInfo,
+        classes: C,
+        encoder: E,
+        f: G,
+    ) -> Result<Classifier<I, impl Fn(&[I]) -> Result<Vec<Vec<f64>>, ModelError>>, ModelError>
+    where
+        C: IntoIterator<Item = S>,
+        S: Into<String>,
+        E: EncodeRow<I>,
+        G: Fn(ndarray::ArrayView2<'_, f64>) -> Result<ndarray::Array2<f64>, ModelError>,
+    {
+        Classifier::from_fn(info, classes, move |batch: &[I]| {
+            let x = encode_batch(&encoder, batch)?;
+            let p = f(x.view())?;
+            Ok(p.outer_iter().map(|row| row.to_vec()).collect())
+        })
+    }
+}
+
+#[cfg(feature = "ndarray")]
+impl<I> Regressor<I, ()> {
+    /// A regressor over an `ndarray` matrix: `encoder` turns each input into a numeric row,
+    /// `f` maps the `n × d` matrix to `n` predictions.
+    ///
+    /// ```
+    /// use model_check::model::{Model, ModelInfo, Regressor};
+    /// use ndarray::{Array1, ArrayView2};
+    ///
+    /// let model = Regressor::from_ndarray(
+    ///     ModelInfo::new("sum", "1"),
+    ///     |x: &[f64; 2], out: &mut Vec<f64>| out.extend_from_slice(x),
+    ///     |m: ArrayView2<f64>| Ok(m.sum_axis(ndarray::Axis(1))),
+    /// );
+    /// assert_eq!(model.predict(&[[1.0, 2.0], [3.0, 4.0]])?, vec![3.0, 7.0]);
+    /// # Ok::<(), model_check::model::ModelError>(())
+    /// ```
+    pub fn from_ndarray<E, G>(
+        info: ModelInfo,
+        encoder: E,
+        f: G,
+    ) -> Regressor<I, impl Fn(&[I]) -> Result<Vec<f64>, ModelError>>
+    where
+        E: EncodeRow<I>,
+        G: Fn(ndarray::ArrayView2<'_, f64>) -> Result<ndarray::Array1<f64>, ModelError>,
+    {
+        Regressor::from_fn(info, move |batch: &[I]| {
+            let x = encode_batch(&encoder, batch)?;
+            Ok(f(x.view())?.to_vec())
+        })
+    }
+}
+
+/// Predictions computed elsewhere — a model trained and run in Python, say — served by row
+/// id, so the model can be tested from Rust.
+///
+/// Load one with [`PredictionTable::classifier_csv`] (one probability column per class) or
+/// [`PredictionTable::regressor_csv`], then say how to find a row's id with
+/// [`keyed_by`](PredictionTable::keyed_by), which gives a [`Model`].
+///
+/// ```
+/// use model_check::model::{Model, ModelInfo, PredictionTable};
+/// # let dir = std::env::temp_dir().join(format!("mc-doc-table-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// # let path = dir.join("scores.csv");
+/// std::fs::write(&path, "id,No,Yes\nc1,0.9,0.1\nc2,0.25,0.75\n")?;
+///
+/// let table = PredictionTable::classifier_csv(ModelInfo::new("sklearn-lr", "1"), &path, "id")?;
+/// let model = table.keyed_by(|customer: &(&str, f64)| customer.0.to_string());
+/// let out = model.predict(&[("c2", 12.0)])?;
+/// assert_eq!(out[0].label(), "Yes");
+/// assert!(model.predict(&[("c3", 1.0)]).is_err()); // no such row
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PredictionTable<O> {
+    info: ModelInfo,
+    rows: HashMap<String, O>,
+}
+
+impl PredictionTable<Probabilities> {
+    /// Reads class probabilities from CSV: the column `id_column` holds row ids, every other
+    /// column is a class (named by its header) holding that class's probability.
+    pub fn classifier_csv(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+    ) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let (mut reader, headers, id_at) = open_table(path, id_column)?;
+        let class_columns: Vec<usize> = (0..headers.len()).filter(|&i| i != id_at).collect();
+        let classes = Classes::new(class_columns.iter().map(|&i| headers[i].to_string()))
+            .map_err(|e| DataError::Invalid {
+                at: Location::file(path),
+                reason: e.to_string(),
+            })?;
+        let mut rows = HashMap::new();
+        let mut record = csv::StringRecord::new();
+        let mut p = Vec::with_capacity(classes.len());
+        while read_record(&mut reader, &mut record, path)? {
+            let line = record_line(&record);
+            p.clear();
+            for &i in &class_columns {
+                p.push(parse_number(&record, i, &headers, path, line)?);
+            }
+            check_probabilities(&classes, &p).map_err(|reason| DataError::Invalid {
+                at: Location::file(path).at_line(line),
+                reason,
+            })?;
+            let probabilities = Probabilities {
+                classes: classes.clone(),
+                p: p.clone().into_boxed_slice(),
+            };
+            insert_row(&mut rows, &record[id_at], probabilities, path, line, id_column)?;
+        }
+        non_empty(rows, info, path)
+    }
+}
+
+impl PredictionTable<f64> {
+    /// Reads numeric predictions from CSV: row ids in `id_column`, predictions in
+    /// `value_column`; other columns are ignored.
+    pub fn regressor_csv(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+        value_column: &str,
+    ) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let (mut reader, headers, id_at) = open_table(path, id_column)?;
+        let value_at = column_index(&headers, value_column, path)?;
+        let mut rows = HashMap::new();
+        let mut record = csv::StringRecord::new();
+        while read_record(&mut reader, &mut record, path)? {
+            let line = record_line(&record);
+            let y = parse_number(&record, value_at, &headers, path, line)?;
+            insert_row(&mut rows, &record[id_at], y, path, line, id_column)?;
+        }
+        non_empty(rows, info, path)
+    }
+}
+
+impl<O: Clone> PredictionTable<O> {
+    /// The model's identity.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// The number of rows with a prediction.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the table is empty (never, for a loaded table).
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The prediction for row `id`.
+    pub fn get(&self, id: &str) -> Option<&O> {
+        self.rows.get(id)
+    }
+
+    /// A model over inputs of type `I`, whose row id `key` extracts.
+    pub fn keyed_by<I, K, Id>(self, key: K) -> TableModel<I, O, K>
+    where
+        K: Fn(&I) -> Id,
+        Id: AsRef<str>,
+    {
+        TableModel {
+            table: self,
+            key,
+            _input: PhantomData,
+        }
+    }
+}
+
+/// A [`PredictionTable`] with a way to find each input's row id; see
+/// [`PredictionTable::keyed_by`].
+pub struct TableModel<I, O, K> {
+    table: PredictionTable<O>,
+    key: K,
+    _input: PhantomData<fn(&I)>,
+}
+
+impl<I, O, K, Id> Model for TableModel<I, O, K>
+where
+    O: Clone,
+    K: Fn(&I) -> Id,
+    Id: AsRef<str>,
+{
+    type Input = I;
+    type Output = O;
+
+    fn info(&self) -> &ModelInfo {
+        &self.table.info
+    }
+
+    fn predict(&self, batch: &[I]) -> Result<Vec<O>, ModelError> {
+        batch
+            .iter()
+            .map(|input| {
+                let id = (self.key)(input);
+                self.table.rows.get(id.as_ref()).cloned().ok_or_else(|| {
+                    ModelError::new(ModelErrorKind::UnknownRow {
+                        id: id.as_ref().to_string(),
+                    })
+                    .in_model(&self.table.info)
+                })
+            })
+            .collect()
+    }
+}
+
+type TableReader = (csv::Reader<std::fs::File>, csv::StringRecord, usize);
+
+fn open_table(path: &Path, id_column: &str) -> Result<TableReader, DataError> {
+    let mut reader = crate::data::csv_reader(path)?;
+    let headers = reader
+        .headers()
+        .map_err(|e| crate::data::csv_error(e, path))?
+        .clone();
+    let id_at = column_index(&headers, id_column, path)?;
+    Ok((reader, headers, id_at))
+}
+
+fn column_index(headers: &csv::StringRecord, column: &str, path: &Path) -> Result<usize, DataError> {
+    headers
+        .iter()
+        .position(|h| h == column)
+        .ok_or_else(|| DataError::MissingColumn {
+            path: path.to_path_buf(),
+            column: column.to_string(),
+            available: headers.iter().map(str::to_string).collect(),
+        })
+}
+
+fn read_record(
+    reader: &mut csv::Reader<std::fs::File>,
+    record: &mut csv::StringRecord,
+    path: &Path,
+) -> Result<bool, DataError> {
+    reader
+        .read_record(record)
+        .map_err(|e| crate::data::csv_error(e, path))
+}
+
+fn record_line(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+fn parse_number(
+    record: &csv::StringRecord,
+    i: usize,
+    headers: &csv::StringRecord,
+    path: &Path,
+    line: u64,
+) -> Result<f64, DataError> {
+    let at = || Location::file(path).at_line(line).in_field(&headers[i]);
+    let cell = record[i].trim();
+    let x: f64 = cell.parse().map_err(|_| DataError::Parse {
+        at: at(),
+        message: format!("{cell:?} is not a number"),
+    })?;
+    if !x.is_finite() {
+        return Err(DataError::Invalid {
+            at: at(),
+            reason: format!("{x} is not a finite number"),
+        });
+    }
+    Ok(x)
+}
+
+fn insert_row<O>(
+    rows: &mut HashMap<String, O>,
+    id: &str,
+    value: O,
+    path: &Path,
+    line: u64,
+    id_column: &str,
+) -> Result<(), DataError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(DataError::Invalid {
+            at: Location::file(path).at_line(line).in_field(id_column),
+            reason: "empty row id".into(),
+        });
+    }
+    if rows.insert(id.to_string(), value).is_some() {
+        return Err(DataError::DuplicateId {
+            at: Location::file(path).at_line(line).in_field(id_column),
+            id: id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn non_empty<O>(
+    rows: HashMap<String, O>,
+    info: ModelInfo,
+    path: &Path,
+) -> Result<PredictionTable<O>, DataError> {
+    if rows.is_empty() {
+        return Err(DataError::Empty {
+            what: format!("prediction table {}", path.display()),
+        });
+    }
+    Ok(PredictionTable { info, rows })
+}
