@@ -34,7 +34,9 @@ fn churn() -> CsvOptions {
 
 #[track_caller]
 fn assert_at(err: &DataError, line: u64, field: &str) {
-    let at = err.location().unwrap_or_else(|| panic!("no location in {err:?}"));
+    let at = err
+        .location()
+        .unwrap_or_else(|| panic!("no location in {err:?}"));
     assert_eq!(at.line, Some(line), "{err}");
     assert_eq!(at.field.as_deref(), Some(field), "{err}");
 }
@@ -59,16 +61,27 @@ fn a_well_formed_file_loads_with_declared_missing_values() {
 fn a_missing_file_names_the_path() {
     let err = Dataset::<Customer>::from_csv("/no/such/dir/data.csv", churn()).unwrap_err();
     assert!(matches!(err, DataError::Io { .. }));
-    assert!(err.to_string().starts_with("/no/such/dir/data.csv: "), "{err}");
+    assert!(
+        err.to_string().starts_with("/no/such/dir/data.csv: "),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_record_with_too_few_fields_names_its_line() {
-    let err = load("short.csv", "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n3,Monthly\n", churn())
-        .unwrap_err();
+    let err = load(
+        "short.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n3,Monthly\n",
+        churn(),
+    )
+    .unwrap_err();
     assert!(matches!(err, DataError::Parse { .. }), "{err:?}");
     assert_eq!(err.location().unwrap().line, Some(3));
-    assert!(err.to_string().ends_with("short.csv:3: record has 2 fields, the header has 4"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("short.csv:3: record has 2 fields, the header has 4"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -81,7 +94,11 @@ fn a_value_of_the_wrong_type_names_line_and_field() {
     .unwrap_err();
     assert!(matches!(err, DataError::Parse { .. }), "{err:?}");
     assert_at(&err, 3, "tenure");
-    assert!(err.to_string().ends_with("typo.csv:3, field `tenure`: \"1O\" is not a number"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("typo.csv:3, field `tenure`: \"1O\" is not a number"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,16 +112,29 @@ fn nan_and_infinity_are_errors() {
         .unwrap_err();
         assert!(matches!(err, DataError::Invalid { .. }), "{err:?}");
         assert_at(&err, 3, "total_charges");
-        assert!(err.to_string().ends_with(&format!("{shown} is not a finite number")), "{err}");
+        assert!(
+            err.to_string()
+                .ends_with(&format!("{shown} is not a finite number")),
+            "{err}"
+        );
     }
 }
 
 #[test]
 fn a_missing_value_in_a_required_field_is_an_error() {
     // Empty cell.
-    let err = load("gap.csv", "tenure,contract,total_charges,churn\n,Monthly,2,Yes\n", churn()).unwrap_err();
+    let err = load(
+        "gap.csv",
+        "tenure,contract,total_charges,churn\n,Monthly,2,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
     assert_at(&err, 2, "tenure");
-    assert!(err.to_string().contains("the value is missing, and the field is not an Option"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("the value is missing, and the field is not an Option"),
+        "{err}"
+    );
     // A declared marker is missing too, and still not allowed outside an Option.
     let err = load(
         "marker.csv",
@@ -114,14 +144,24 @@ fn a_missing_value_in_a_required_field_is_an_error() {
     .unwrap_err();
     assert_at(&err, 2, "tenure");
     // An undeclared marker is not guessed to be missing: it is a bad number.
-    let err = load("undeclared.csv", "tenure,contract,total_charges,churn\n1,Monthly,?,Yes\n", churn()).unwrap_err();
+    let err = load(
+        "undeclared.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,?,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
     assert_at(&err, 2, "total_charges");
     assert!(err.to_string().ends_with("\"?\" is not a number"), "{err}");
 }
 
 #[test]
 fn a_missing_label_is_an_error() {
-    let err = load("nolabel.csv", "tenure,contract,total_charges,churn\n1,Monthly,2,\n", churn()).unwrap_err();
+    let err = load(
+        "nolabel.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,2,\n",
+        churn(),
+    )
+    .unwrap_err();
     assert!(matches!(err, DataError::Invalid { .. }));
     assert_at(&err, 2, "churn");
     assert!(err.to_string().ends_with("the label is missing"), "{err}");
@@ -135,16 +175,29 @@ fn a_label_outside_the_declared_classes_is_an_error() {
         churn().classes(["No", "Yes"]),
     )
     .unwrap_err();
-    assert!(matches!(err, DataError::UnknownClass { ref label, .. } if label == "Maybe"), "{err:?}");
+    assert!(
+        matches!(err, DataError::UnknownClass { ref label, .. } if label == "Maybe"),
+        "{err:?}"
+    );
     assert_at(&err, 3, "churn");
-    assert!(err.to_string().ends_with("label \"Maybe\" is not a known class (classes: No, Yes)"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("label \"Maybe\" is not a known class (classes: No, Yes)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_regression_label_must_be_a_finite_number() {
-    for (cell, expected) in [("abc", "\"abc\" is not a number"), ("NaN", "label NaN is not a finite number")] {
+    for (cell, expected) in [
+        ("abc", "\"abc\" is not a number"),
+        ("NaN", "label NaN is not a finite number"),
+    ] {
         let err = Dataset::<Customer>::from_csv(
-            file("reg.csv", &format!("tenure,contract,total_charges,y\n1,Monthly,2,{cell}\n")),
+            file(
+                "reg.csv",
+                &format!("tenure,contract,total_charges,y\n1,Monthly,2,{cell}\n"),
+            ),
             CsvOptions::regress("y"),
         )
         .unwrap_err();
@@ -155,18 +208,41 @@ fn a_regression_label_must_be_a_finite_number() {
 
 #[test]
 fn a_missing_label_or_id_column_lists_the_columns() {
-    let err = load("cols.csv", "tenure,contract,total_charges\n1,Monthly,2\n", churn()).unwrap_err();
+    let err = load(
+        "cols.csv",
+        "tenure,contract,total_charges\n1,Monthly,2\n",
+        churn(),
+    )
+    .unwrap_err();
     assert!(matches!(err, DataError::MissingColumn { ref column, .. } if column == "churn"));
-    assert!(err.to_string().ends_with("no column `churn` in the header (columns: tenure, contract, total_charges)"), "{err}");
-    let err = load("ids.csv", "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n", churn().id("customer")).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "no column `churn` in the header (columns: tenure, contract, total_charges)"
+        ),
+        "{err}"
+    );
+    let err = load(
+        "ids.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n",
+        churn().id("customer"),
+    )
+    .unwrap_err();
     assert!(matches!(err, DataError::MissingColumn { ref column, .. } if column == "customer"));
 }
 
 #[test]
 fn a_column_the_row_type_needs_is_named() {
-    let err = load("field.csv", "tenure,total_charges,churn\n1,2,Yes\n", churn()).unwrap_err();
+    let err = load(
+        "field.csv",
+        "tenure,total_charges,churn\n1,2,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
     assert!(matches!(err, DataError::Parse { .. }), "{err:?}");
-    assert!(err.to_string().contains("missing field `contract`"), "{err}");
+    assert!(
+        err.to_string().contains("missing field `contract`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -177,7 +253,10 @@ fn duplicate_row_ids_name_the_second_line() {
         churn().id("id"),
     )
     .unwrap_err();
-    assert!(matches!(err, DataError::DuplicateId { ref id, .. } if id == "a"), "{err:?}");
+    assert!(
+        matches!(err, DataError::DuplicateId { ref id, .. } if id == "a"),
+        "{err:?}"
+    );
     assert_at(&err, 4, "id");
 }
 
@@ -186,11 +265,19 @@ fn an_empty_file_is_an_error() {
     for contents in ["tenure,contract,total_charges,churn\n", ""] {
         let err = load("empty.csv", contents, churn()).unwrap_err();
         assert!(
-            matches!(err, DataError::Empty { .. } | DataError::MissingColumn { .. }),
+            matches!(
+                err,
+                DataError::Empty { .. } | DataError::MissingColumn { .. }
+            ),
             "{err:?}"
         );
     }
-    let err = load("empty.csv", "tenure,contract,total_charges,churn\n", churn()).unwrap_err();
+    let err = load(
+        "empty.csv",
+        "tenure,contract,total_charges,churn\n",
+        churn(),
+    )
+    .unwrap_err();
     assert!(err.to_string().ends_with("empty.csv has no rows"), "{err}");
 }
 
@@ -201,24 +288,51 @@ fn in_memory_datasets_check_lengths_values_and_emptiness() {
         contract: "Monthly".into(),
         total_charges: None,
     };
-    let err = Dataset::from_rows(vec![row(1.0), row(2.0)], Labels::classes(["Yes"]).unwrap()).unwrap_err();
-    assert!(matches!(err, DataError::LengthMismatch { expected: 2, got: 1, .. }));
+    let err = Dataset::from_rows(vec![row(1.0), row(2.0)], Labels::classes(["Yes"]).unwrap())
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        DataError::LengthMismatch {
+            expected: 2,
+            got: 1,
+            ..
+        }
+    ));
     assert_eq!(err.to_string(), "1 labels for 2 rows");
 
-    let err = Dataset::from_rows(vec![row(1.0), row(f64::INFINITY)], Labels::classes(["Yes", "No"]).unwrap())
-        .unwrap_err();
-    assert_eq!(err.to_string(), "row 1, field `tenure`: inf is not a finite number");
+    let err = Dataset::from_rows(
+        vec![row(1.0), row(f64::INFINITY)],
+        Labels::classes(["Yes", "No"]).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "row 1, field `tenure`: inf is not a finite number"
+    );
 
     let err = Dataset::<Customer>::from_rows(vec![], Labels::values(vec![]).unwrap()).unwrap_err();
     assert!(matches!(err, DataError::Empty { .. }));
-    assert!(Labels::classes(Vec::<String>::new()).is_err(), "no classes at all");
+    assert!(
+        Labels::classes(Vec::<String>::new()).is_err(),
+        "no classes at all"
+    );
 
     let err = Labels::values(vec![1.0, f64::NAN]).unwrap_err();
     assert_eq!(err.to_string(), "row 1: label NaN is not a finite number");
 
-    let data = Dataset::from_rows(vec![row(1.0), row(2.0)], Labels::classes(["Yes", "No"]).unwrap()).unwrap();
+    let data = Dataset::from_rows(
+        vec![row(1.0), row(2.0)],
+        Labels::classes(["Yes", "No"]).unwrap(),
+    )
+    .unwrap();
     let err = data.clone().with_ids(["a"]).unwrap_err();
-    assert!(matches!(err, DataError::LengthMismatch { what: "row ids", .. }));
+    assert!(matches!(
+        err,
+        DataError::LengthMismatch {
+            what: "row ids",
+            ..
+        }
+    ));
     let err = data.clone().with_ids(["a", "a"]).unwrap_err();
     assert_eq!(err.to_string(), "row 1: duplicate row id \"a\"");
     let err = data.sample_rows(3, 1).unwrap_err();
@@ -232,95 +346,191 @@ fn in_memory_datasets_check_lengths_values_and_emptiness() {
 
 #[test]
 fn seeded_sampling_is_reproducible() {
-    let data = Dataset::from_inputs((0..1000).collect::<Vec<u32>>(), Labels::values(vec![0.0; 1000]).unwrap()).unwrap();
+    let data = Dataset::from_inputs(
+        (0..1000).collect::<Vec<u32>>(),
+        Labels::values(vec![0.0; 1000]).unwrap(),
+    )
+    .unwrap();
     let a = data.sample_rows(50, 7).unwrap();
     assert_eq!(a, data.sample_rows(50, 7).unwrap());
     assert_ne!(a, data.sample_rows(50, 8).unwrap());
-    assert!(a.windows(2).all(|w| w[0] < w[1]), "sampled rows are distinct and in order");
+    assert!(
+        a.windows(2).all(|w| w[0] < w[1]),
+        "sampled rows are distinct and in order"
+    );
 }
 
 #[test]
 fn models_that_misbehave_are_errors_naming_the_model() {
     let info = ModelInfo::new("broken", "3");
-    let short = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| Ok(vec![vec![0.5, 0.5]; b.len() - 1])).unwrap();
+    let short = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| {
+        Ok(vec![vec![0.5, 0.5]; b.len() - 1])
+    })
+    .unwrap();
     let err = short.predict(&[1, 2]).unwrap_err();
-    assert!(matches!(err.kind(), ModelErrorKind::OutputCount { expected: 2, got: 1 }));
-    assert_eq!(err.to_string(), "model `broken@3` returned 1 outputs for a batch of 2 inputs");
+    assert!(matches!(
+        err.kind(),
+        ModelErrorKind::OutputCount {
+            expected: 2,
+            got: 1
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "model `broken@3` returned 1 outputs for a batch of 2 inputs"
+    );
 
-    let unnormalised = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| Ok(vec![vec![0.5, 0.6]; b.len()])).unwrap();
+    let unnormalised = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| {
+        Ok(vec![vec![0.5, 0.6]; b.len()])
+    })
+    .unwrap();
     let err = unnormalised.predict(&[1]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "model `broken@3` returned an invalid output for input 0 of the batch: probabilities sum to 1.1, not 1"
     );
 
-    let nan = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| Ok(vec![vec![f64::NAN, 1.0]; b.len()])).unwrap();
-    assert!(nan.predict(&[1]).unwrap_err().to_string().contains("probability of class \"No\" is NaN"));
+    let nan = Classifier::from_fn(info.clone(), ["No", "Yes"], |b: &[u8]| {
+        Ok(vec![vec![f64::NAN, 1.0]; b.len()])
+    })
+    .unwrap();
+    assert!(
+        nan.predict(&[1])
+            .unwrap_err()
+            .to_string()
+            .contains("probability of class \"No\" is NaN")
+    );
 
-    let failing = Regressor::from_fn(info.clone(), |_: &[u8]| Err(ModelError::failed("out of memory")));
+    let failing = Regressor::from_fn(info.clone(), |_: &[u8]| {
+        Err(ModelError::failed("out of memory"))
+    });
     let err = failing.predict(&[1]).unwrap_err();
     assert_eq!(err.to_string(), "model `broken@3` failed: out of memory");
     assert!(std::error::Error::source(&err).is_some());
 
     let infinite = Regressor::from_fn(info.clone(), |b: &[u8]| Ok(vec![f64::INFINITY; b.len()]));
-    assert!(matches!(infinite.predict(&[1]).unwrap_err().kind(), ModelErrorKind::InvalidOutput { row: Some(0), .. }));
+    assert!(matches!(
+        infinite.predict(&[1]).unwrap_err().kind(),
+        ModelErrorKind::InvalidOutput { row: Some(0), .. }
+    ));
 
-    let err = Classifier::from_fn(info, ["Yes", "Yes"], |b: &[u8]| Ok(vec![vec![0.5, 0.5]; b.len()])).err().unwrap();
-    assert_eq!(err.to_string(), "model `broken@3` has invalid classes: class \"Yes\" is listed twice");
+    let err = Classifier::from_fn(info, ["Yes", "Yes"], |b: &[u8]| {
+        Ok(vec![vec![0.5, 0.5]; b.len()])
+    })
+    .err()
+    .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "model `broken@3` has invalid classes: class \"Yes\" is listed twice"
+    );
 }
 
 #[test]
 fn evaluation_rejects_labels_the_model_does_not_know() {
     let rows = vec![
-        Customer { tenure: 1.0, contract: "Monthly".into(), total_charges: None },
-        Customer { tenure: 2.0, contract: "Monthly".into(), total_charges: None },
+        Customer {
+            tenure: 1.0,
+            contract: "Monthly".into(),
+            total_charges: None,
+        },
+        Customer {
+            tenure: 2.0,
+            contract: "Monthly".into(),
+            total_charges: None,
+        },
     ];
     let data = Dataset::from_rows(rows, Labels::classes(["Yes", "Maybe"]).unwrap()).unwrap();
-    let model = Classifier::from_fn(ModelInfo::new("m", "1"), ["No", "Yes"], |b: &[Customer]| {
-        Ok(vec![vec![0.5, 0.5]; b.len()])
-    })
+    let model = Classifier::from_fn(
+        ModelInfo::new("m", "1"),
+        ["No", "Yes"],
+        |b: &[Customer]| Ok(vec![vec![0.5, 0.5]; b.len()]),
+    )
     .unwrap();
     let err = evaluate_classifier(&model, &data, &[Cohort::all()]).unwrap_err();
-    assert_eq!(err.to_string(), "row 1: label \"Maybe\" is not a known class (classes: No, Yes)");
+    assert_eq!(
+        err.to_string(),
+        "row 1: label \"Maybe\" is not a known class (classes: No, Yes)"
+    );
 
     // A numeric-feature cohort given a category, an unknown tag: clear errors, not empty cohorts.
-    let data = Dataset::from_rows(data.rows().to_vec(), Labels::classes(["Yes", "No"]).unwrap()).unwrap();
-    let err = evaluate_classifier(&model, &data, &[Cohort::category(Customer::TENURE, "1")]).unwrap_err();
+    let data = Dataset::from_rows(
+        data.rows().to_vec(),
+        Labels::classes(["Yes", "No"]).unwrap(),
+    )
+    .unwrap();
+    let err =
+        evaluate_classifier(&model, &data, &[Cohort::category(Customer::TENURE, "1")]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "cohort `tenure = 1`: feature `tenure` is numeric; select it with Cohort::range"
     );
     let err = evaluate_classifier(&model, &data, &[Cohort::tag("holdout")]).unwrap_err();
-    assert!(err.to_string().starts_with("cohort `tag holdout`: dataset `dataset` has no tag \"holdout\""), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("cohort `tag holdout`: dataset `dataset` has no tag \"holdout\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn prediction_tables_check_their_file() {
     let info = || ModelInfo::new("python", "1");
-    let err = PredictionTable::classifier_csv(info(), file("p1.csv", "id,No,Yes\na,0.5,0.6\n"), "id").unwrap_err();
+    let err =
+        PredictionTable::classifier_csv(info(), file("p1.csv", "id,No,Yes\na,0.5,0.6\n"), "id")
+            .unwrap_err();
     assert_eq!(err.location().unwrap().line, Some(2));
-    assert!(err.to_string().ends_with("p1.csv:2: probabilities sum to 1.1, not 1"), "{err}");
-
-    let err = PredictionTable::classifier_csv(info(), file("p2.csv", "id,No,Yes\na,0.5,x\n"), "id").unwrap_err();
-    assert!(err.to_string().ends_with("p2.csv:2, field `Yes`: \"x\" is not a number"), "{err}");
-
-    let err = PredictionTable::classifier_csv(info(), file("p3.csv", "id,No,Yes\na,0.5,0.5\na,0.5,0.5\n"), "id").unwrap_err();
-    assert!(matches!(err, DataError::DuplicateId { .. }));
-
-    let err = PredictionTable::classifier_csv(info(), file("p4.csv", "id,Yes\na,1.0\n"), "id").unwrap_err();
-    assert!(err.to_string().contains("a classifier needs at least two classes"), "{err}");
-
-    let err = PredictionTable::regressor_csv(info(), file("p5.csv", "id,y\na,NaN\n"), "id", "y").unwrap_err();
-    assert_eq!(
-        err.location(),
-        Some(&Location { path: Some(file("p5.csv", "id,y\na,NaN\n")), line: Some(2), field: Some("y".into()) })
+    assert!(
+        err.to_string()
+            .ends_with("p1.csv:2: probabilities sum to 1.1, not 1"),
+        "{err}"
     );
 
-    let err = PredictionTable::regressor_csv(info(), file("p6.csv", "id,y\n"), "id", "y").unwrap_err();
+    let err = PredictionTable::classifier_csv(info(), file("p2.csv", "id,No,Yes\na,0.5,x\n"), "id")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("p2.csv:2, field `Yes`: \"x\" is not a number"),
+        "{err}"
+    );
+
+    let err = PredictionTable::classifier_csv(
+        info(),
+        file("p3.csv", "id,No,Yes\na,0.5,0.5\na,0.5,0.5\n"),
+        "id",
+    )
+    .unwrap_err();
+    assert!(matches!(err, DataError::DuplicateId { .. }));
+
+    let err = PredictionTable::classifier_csv(info(), file("p4.csv", "id,Yes\na,1.0\n"), "id")
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a classifier needs at least two classes"),
+        "{err}"
+    );
+
+    let err = PredictionTable::regressor_csv(info(), file("p5.csv", "id,y\na,NaN\n"), "id", "y")
+        .unwrap_err();
+    assert_eq!(
+        err.location(),
+        Some(&Location {
+            path: Some(file("p5.csv", "id,y\na,NaN\n")),
+            line: Some(2),
+            row: None,
+            field: Some("y".into())
+        })
+    );
+
+    let err =
+        PredictionTable::regressor_csv(info(), file("p6.csv", "id,y\n"), "id", "y").unwrap_err();
     assert!(matches!(err, DataError::Empty { .. }));
 
-    let table = PredictionTable::regressor_csv(info(), file("p7.csv", "id,y\na,1.5\n"), "id", "y").unwrap();
+    let table =
+        PredictionTable::regressor_csv(info(), file("p7.csv", "id,y\na,1.5\n"), "id", "y").unwrap();
     let model = table.keyed_by(|id: &&str| id.to_string());
     let err = model.predict(&["a", "b"]).unwrap_err();
-    assert_eq!(err.to_string(), "model `python@1` has no prediction for row id \"b\"");
+    assert_eq!(
+        err.to_string(),
+        "model `python@1` has no prediction for row id \"b\""
+    );
 }

@@ -91,8 +91,12 @@ fn category(level: &str) -> Value {
 /// The error `set_value` returns for `value` at the feature called `name`.
 fn set_error(name: &str, value: Value) -> ValueError {
     let mut row = customer();
-    let index = Customer::schema().index_of(name).expect("a feature of Customer");
-    let error = row.set_value(index, value).expect_err("the value does not fit");
+    let index = Customer::schema()
+        .index_of(name)
+        .expect("a feature of Customer");
+    let error = row
+        .set_value(index, value)
+        .expect_err("the value does not fit");
     assert_eq!(row, customer(), "a failed set_value changes nothing");
     error
 }
@@ -154,7 +158,10 @@ fn categorical_fields_declare_their_levels() {
         assert_eq!(spec.range(), None);
         spec.levels()
     };
-    assert_eq!(levels("contract"), ["Month-to-month", "One year", "TwoYear"]);
+    assert_eq!(
+        levels("contract"),
+        ["Month-to-month", "One year", "TwoYear"]
+    );
     assert_eq!(levels("payment"), ["Check", "Card", "Bank transfer"]);
     for open in ["city", "region", "senior", "zip", "segment"] {
         assert_eq!(levels(open), [] as [&str; 0], "{open} has open levels");
@@ -171,7 +178,14 @@ fn option_fields_are_optional_and_protected_fields_are_flagged() {
         .collect();
     assert_eq!(
         optional,
-        ["total_charges", "payment", "region", "segment", "age", "visits"]
+        [
+            "total_charges",
+            "payment",
+            "region",
+            "segment",
+            "age",
+            "visits"
+        ]
     );
     let protected: Vec<_> = schema.protected().map(|f| f.name()).collect();
     assert_eq!(protected, ["gender_female", "age"]);
@@ -221,7 +235,10 @@ fn value_reads_every_kind_of_field() {
     let value = |feature: usize| row.value(feature);
     assert_eq!(value(Customer::CONTRACT.index()), category("One year"));
     assert_eq!(value(Customer::TENURE.index()), Value::Number(12.0));
-    assert_eq!(value(Customer::MONTHLY_CHARGES.index()), Value::Number(70.25));
+    assert_eq!(
+        value(Customer::MONTHLY_CHARGES.index()),
+        Value::Number(70.25)
+    );
     assert_eq!(value(Customer::TOTAL_CHARGES.index()), Value::Missing);
     assert_eq!(value(Customer::FEMALE.index()), Value::Number(1.0));
     assert_eq!(value(Customer::PAYMENT.index()), category("Bank transfer"));
@@ -378,7 +395,11 @@ fn categorical_enums_list_and_parse_their_levels() {
     assert_eq!(Contract::MonthToMonth.level(), "Month-to-month");
     assert_eq!(Contract::TwoYear.level(), "TwoYear");
     assert_eq!(Contract::from_level("One year"), Some(Contract::OneYear));
-    assert_eq!(Contract::from_level("OneYear"), None, "the renamed level only");
+    assert_eq!(
+        Contract::from_level("OneYear"),
+        None,
+        "the renamed level only"
+    );
     // A raw variant name loses its `r#`.
     assert_eq!(Payment::Card.level(), "Card");
     assert_eq!(Payment::from_level("Card"), Some(Payment::Card));

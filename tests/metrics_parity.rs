@@ -21,7 +21,10 @@ thread_local! {
 }
 
 fn report_worst(test: &str) {
-    eprintln!("{test}: largest difference from the reference {:e}", WORST.get());
+    eprintln!(
+        "{test}: largest difference from the reference {:e}",
+        WORST.get()
+    );
 }
 
 fn reference() -> Json {
@@ -74,36 +77,96 @@ fn reference_name(cohort: &str) -> &str {
 fn check_classification(what: &str, m: &ClassificationMetrics, r: &Json, binary: bool) {
     let k = m.classes().len();
     assert_eq!(m.n(), r["n"].as_u64().unwrap(), "{what}: n");
-    close(&format!("{what} accuracy"), m.accuracy().rate().unwrap(), &r["accuracy"]);
-    close_interval(&format!("{what} accuracy Wilson"), m.accuracy().wilson(), &r["accuracy_wilson"]);
+    close(
+        &format!("{what} accuracy"),
+        m.accuracy().rate().unwrap(),
+        &r["accuracy"],
+    );
+    close_interval(
+        &format!("{what} accuracy Wilson"),
+        m.accuracy().wilson(),
+        &r["accuracy_wilson"],
+    );
     let confusion: Vec<Vec<u64>> = serde_json::from_value(r["confusion"].clone()).unwrap();
     assert_eq!(m.confusion_matrix(), confusion, "{what}: confusion matrix");
     for c in 0..k {
         let class = m.classes().name(c).to_string();
         let w = format!("{what} [{class}]");
-        assert_eq!(m.support(c), r["support"][c].as_u64().unwrap(), "{w} support");
-        close(&format!("{w} precision"), m.precision(c).rate_or_zero(), &r["precision"][c]);
-        close(&format!("{w} recall"), m.recall(c).rate_or_zero(), &r["recall"][c]);
+        assert_eq!(
+            m.support(c),
+            r["support"][c].as_u64().unwrap(),
+            "{w} support"
+        );
+        close(
+            &format!("{w} precision"),
+            m.precision(c).rate_or_zero(),
+            &r["precision"][c],
+        );
+        close(
+            &format!("{w} recall"),
+            m.recall(c).rate_or_zero(),
+            &r["recall"][c],
+        );
         close(&format!("{w} f1"), m.f1(c), &r["f1"][c]);
-        close(&format!("{w} fpr"), m.false_positive_rate(c).rate().unwrap(), &r["fpr"][c]);
-        close(&format!("{w} fnr"), m.false_negative_rate(c).rate().unwrap(), &r["fnr"][c]);
-        close_interval(&format!("{w} recall Wilson"), m.recall(c).wilson(), &r["recall_wilson"][c]);
-        close_interval(&format!("{w} fpr Wilson"), m.false_positive_rate(c).wilson(), &r["fpr_wilson"][c]);
-        close(&format!("{w} roc auc"), m.roc_auc(c).unwrap(), &r["roc_auc"][c]);
+        close(
+            &format!("{w} fpr"),
+            m.false_positive_rate(c).rate().unwrap(),
+            &r["fpr"][c],
+        );
+        close(
+            &format!("{w} fnr"),
+            m.false_negative_rate(c).rate().unwrap(),
+            &r["fnr"][c],
+        );
+        close_interval(
+            &format!("{w} recall Wilson"),
+            m.recall(c).wilson(),
+            &r["recall_wilson"][c],
+        );
+        close_interval(
+            &format!("{w} fpr Wilson"),
+            m.false_positive_rate(c).wilson(),
+            &r["fpr_wilson"][c],
+        );
+        close(
+            &format!("{w} roc auc"),
+            m.roc_auc(c).unwrap(),
+            &r["roc_auc"][c],
+        );
     }
     for (average, name) in [
         (Average::Macro, "macro"),
         (Average::Micro, "micro"),
         (Average::Weighted, "weighted"),
     ] {
-        close(&format!("{what} precision {name}"), m.precision_average(average), &r[format!("precision_{name}")]);
-        close(&format!("{what} recall {name}"), m.recall_average(average), &r[format!("recall_{name}")]);
-        close(&format!("{what} f1 {name}"), m.f1_average(average), &r[format!("f1_{name}")]);
+        close(
+            &format!("{what} precision {name}"),
+            m.precision_average(average),
+            &r[format!("precision_{name}")],
+        );
+        close(
+            &format!("{what} recall {name}"),
+            m.recall_average(average),
+            &r[format!("recall_{name}")],
+        );
+        close(
+            &format!("{what} f1 {name}"),
+            m.f1_average(average),
+            &r[format!("f1_{name}")],
+        );
     }
-    close(&format!("{what} log loss"), m.log_loss().unwrap(), &r["log_loss"]);
+    close(
+        &format!("{what} log loss"),
+        m.log_loss().unwrap(),
+        &r["log_loss"],
+    );
     let brier_key = if binary { "brier" } else { "brier_multiclass" };
     close(&format!("{what} brier"), m.brier().unwrap(), &r[brier_key]);
-    close(&format!("{what} ece"), m.expected_calibration_error().unwrap(), &r["ece"]);
+    close(
+        &format!("{what} ece"),
+        m.expected_calibration_error().unwrap(),
+        &r["ece"],
+    );
 }
 
 fn run_classification(section: &str, label: &str, binary: bool) {
@@ -127,7 +190,12 @@ fn run_classification(section: &str, label: &str, binary: bool) {
     for result in &results {
         assert_eq!(result.metrics.classes().names(), expected_classes);
         let name = reference_name(&result.cohort);
-        check_classification(&format!("{section} `{name}`"), &result.metrics, &r["cohorts"][name], binary);
+        check_classification(
+            &format!("{section} `{name}`"),
+            &result.metrics,
+            &r["cohorts"][name],
+            binary,
+        );
     }
     report_worst(section);
 }
@@ -164,7 +232,11 @@ fn regression_metrics_match_scikit_learn() {
         assert_eq!(m.n(), expected["n"].as_u64().unwrap(), "{name}: n");
         close(&format!("{name} mae"), m.mae().unwrap(), &expected["mae"]);
         close(&format!("{name} mse"), m.mse().unwrap(), &expected["mse"]);
-        close(&format!("{name} rmse"), m.rmse().unwrap(), &expected["rmse"]);
+        close(
+            &format!("{name} rmse"),
+            m.rmse().unwrap(),
+            &expected["rmse"],
+        );
         close(&format!("{name} r2"), m.r2().unwrap(), &expected["r2"]);
     }
     report_worst("regression");
@@ -176,10 +248,21 @@ fn wilson_intervals_match_statsmodels() {
     let cases = reference["wilson"].as_array().unwrap();
     assert!(cases.len() >= 8);
     for case in cases {
-        let (count, nobs) = (case["count"].as_u64().unwrap(), case["nobs"].as_u64().unwrap());
+        let (count, nobs) = (
+            case["count"].as_u64().unwrap(),
+            case["nobs"].as_u64().unwrap(),
+        );
         let ci = Proportion::new(count, nobs).wilson().unwrap();
-        close(&format!("wilson({count}, {nobs}) lower"), ci.lo, &case["lo"]);
-        close(&format!("wilson({count}, {nobs}) upper"), ci.hi, &case["hi"]);
+        close(
+            &format!("wilson({count}, {nobs}) lower"),
+            ci.lo,
+            &case["lo"],
+        );
+        close(
+            &format!("wilson({count}, {nobs}) upper"),
+            ci.hi,
+            &case["hi"],
+        );
     }
     report_worst("wilson");
 }
@@ -197,10 +280,21 @@ fn roc_auc_with_tied_scores_matches_scikit_learn() {
     let data = telco("churn");
     let mut counts = RankCounts::default();
     for (row, customer) in data.rows().iter().enumerate() {
-        let p = table.get(&customer.rownames.to_string()).unwrap().of("Yes").unwrap();
-        counts.add((p * 10.0).round_ties_even() / 10.0, data.labels().class_of(row) == Some("Yes"));
+        let p = table
+            .get(&customer.rownames.to_string())
+            .unwrap()
+            .of("Yes")
+            .unwrap();
+        counts.add(
+            (p * 10.0).round_ties_even() / 10.0,
+            data.labels().class_of(row) == Some("Yes"),
+        );
     }
-    close("auc of rounded scores", counts.auc().unwrap(), &reference["binary"]["roc_auc_rounded_probabilities"]);
+    close(
+        "auc of rounded scores",
+        counts.auc().unwrap(),
+        &reference["binary"]["roc_auc_rounded_probabilities"],
+    );
 }
 
 #[test]
@@ -226,7 +320,10 @@ fn merged_partial_metrics_equal_metrics_over_the_union() {
     for (a, b) in [
         (merged.log_loss(), whole.log_loss()),
         (merged.brier(), whole.brier()),
-        (merged.expected_calibration_error(), whole.expected_calibration_error()),
+        (
+            merged.expected_calibration_error(),
+            whole.expected_calibration_error(),
+        ),
         (merged.roc_auc(1), whole.roc_auc(1)),
     ] {
         assert!((a.unwrap() - b.unwrap()).abs() < 1e-12, "{a:?} vs {b:?}");
@@ -243,5 +340,9 @@ fn a_deliberately_wrong_metric_fails_the_comparison() {
     let wrong = Proportion::new(correct - 1, n).rate().unwrap();
     let caught = std::panic::catch_unwind(|| close("accuracy", wrong, &r["accuracy"]));
     assert!(caught.is_err());
-    close("accuracy", Proportion::new(correct, n).rate().unwrap(), &r["accuracy"]);
+    close(
+        "accuracy",
+        Proportion::new(correct, n).rate().unwrap(),
+        &r["accuracy"],
+    );
 }

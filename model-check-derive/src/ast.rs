@@ -2,7 +2,8 @@
 //! enum and its levels.
 //!
 //! `from_syn` reads the `syn` input, parses attributes and classifies field types, recording
-//! every error it meets and keeping going, so that `valid` can check the rest.
+//! every error it meets and keeping going. Each field is checked (`valid`) as soon as it is
+//! read, so errors come out in source order; rules across fields are checked afterwards.
 
 use crate::attr::{self, FieldAttrs, VariantAttrs};
 use crate::errors::Errors;
@@ -78,14 +79,14 @@ impl<'a> Struct<'a> {
                 }
             },
             Data::Enum(data) => {
-                errors.push(syn::Error::new_spanned(
-                    &data.enum_token,
+                errors.push(syn::Error::new(
+                    data.enum_token.span,
                     format!("{NAMED_FIELDS}; use #[derive(Categorical)] for a field-less enum"),
                 ));
                 return None;
             }
             Data::Union(data) => {
-                errors.push(syn::Error::new_spanned(&data.union_token, NAMED_FIELDS));
+                errors.push(syn::Error::new(data.union_token.span, NAMED_FIELDS));
                 return None;
             }
         };
@@ -98,13 +99,15 @@ impl<'a> Struct<'a> {
                     Some(_) => None,
                     None => errors.ok(ty::classify(&field.ty)),
                 };
-                Field {
+                let field = Field {
                     ident: field.ident.as_ref().expect("named fields have names"),
                     vis: &field.vis,
                     ty: &field.ty,
                     attrs,
                     class,
-                }
+                };
+                field.validate(errors);
+                field
             })
             .collect();
         Some(Struct {
@@ -115,7 +118,9 @@ impl<'a> Struct<'a> {
 
     /// The fields that are features, in schema order.
     pub fn features(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields.iter().filter(|field| field.attrs.skip.is_none())
+        self.fields
+            .iter()
+            .filter(|field| field.attrs.skip.is_none())
     }
 }
 
@@ -140,7 +145,10 @@ impl<'a> Field<'a> {
 
     /// The name of the field's typed handle, `MONTHLY_CHARGES` for `monthly_charges`.
     pub fn handle_name(&self) -> Ident {
-        Ident::new(&upper_snake_case(&self.ident.unraw().to_string()), self.ident.span())
+        Ident::new(
+            &upper_snake_case(&self.ident.unraw().to_string()),
+            self.ident.span(),
+        )
     }
 
     /// Whether the feature is categorical: a `String`, an enum, or `categorical` given.
@@ -179,11 +187,11 @@ impl<'a> Enum<'a> {
         let data = match &node.data {
             Data::Enum(data) => data,
             Data::Struct(data) => {
-                errors.push(syn::Error::new_spanned(&data.struct_token, FIELDLESS_ENUM));
+                errors.push(syn::Error::new(data.struct_token.span, FIELDLESS_ENUM));
                 return None;
             }
             Data::Union(data) => {
-                errors.push(syn::Error::new_spanned(&data.union_token, FIELDLESS_ENUM));
+                errors.push(syn::Error::new(data.union_token.span, FIELDLESS_ENUM));
                 return None;
             }
         };

@@ -131,14 +131,12 @@ fn key(meta: &ParseNestedMeta, expected: &str, errors: &mut Errors) -> syn::Resu
         _ => {
             let path = &meta.path;
             let name = quote!(#path).to_string().replace(' ', "");
-            let list = if expected.contains(',') {
-                format!("one of {expected}")
+            let message = if expected.contains(',') {
+                format!("unknown feature attribute `{name}`; expected one of {expected}")
             } else {
-                expected.to_owned()
+                format!("unknown variant attribute `{name}`; a level takes only {expected}")
             };
-            errors.push(meta.error(format!(
-                "unknown feature attribute `{name}`; expected {list}"
-            )));
+            errors.push(meta.error(message));
             skip_value(meta.input)?;
             Ok(None)
         }
@@ -253,7 +251,11 @@ fn parse_bound(input: ParseStream) -> syn::Result<Option<Bound>> {
             "a range bound must be a finite number",
         ));
     }
-    let value = if minus.is_some() { -magnitude } else { magnitude };
+    let value = if minus.is_some() {
+        -magnitude
+    } else {
+        magnitude
+    };
     Ok(Some(Bound {
         tokens: quote!(#minus #lit),
         value,

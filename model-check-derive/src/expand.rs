@@ -22,9 +22,9 @@ pub fn derive_features(node: &DeriveInput) -> TokenStream {
     }
     match (errors.finish(), input) {
         (Ok(()), Some(input)) => impl_features(&input),
-        (Err(error), _) => {
+        (Err(error), input) => {
             let mut tokens = error.into_compile_error();
-            tokens.extend(fallback::features(node));
+            tokens.extend(fallback::features(node, input.as_ref()));
             tokens
         }
         (Ok(()), None) => unreachable!("a rejected input always records an error"),
@@ -59,8 +59,8 @@ fn impl_features(input: &Struct) -> TokenStream {
     let from_values = features.iter().map(|field| from_value(field));
     let handles = features
         .iter()
-        .zip(&indices)
-        .map(|(field, index)| handle(field, index));
+        .enumerate()
+        .map(|(index, field)| handle(field, index));
     let out_of_range = format!(
         "feature index {{}} out of range for `{}` ({{}} features)",
         ident.unraw()
@@ -123,7 +123,8 @@ fn spec(field: &Field) -> TokenStream {
         }
         FeatureKind::Enum(ty) => {
             // Spanned on the type, so a missing `#[derive(Categorical)]` is reported there.
-            let levels = quote_spanned!(ty.span()=> <#ty as ::model_check::__private::Categorical>::LEVELS);
+            let levels =
+                quote_spanned!(ty.span()=> <#ty as ::model_check::__private::Categorical>::LEVELS);
             quote!(::model_check::__private::FeatureSpec::categorical(#name, #levels))
         }
     };
@@ -176,14 +177,18 @@ fn from_value(field: &Field) -> TokenStream {
     }}
 }
 
-/// The typed handle of one field: `pub const TENURE: Feature<Self, u32> = ...;`.
-fn handle(field: &Field, index: &Literal) -> TokenStream {
+/// The typed handle of one feature: `pub const TENURE: Feature<Self, u32> = ...;`, at the
+/// feature's `index` in the schema.
+///
+/// Spanned on the field, so "defined here" notes and go-to-definition land on the field.
+pub fn handle(field: &Field, index: usize) -> TokenStream {
     let vis = field.vis;
     let ty = field.ty;
     let member = field.ident;
     let handle = field.handle_name();
+    let index = Literal::usize_unsuffixed(index);
     let doc = format!("Typed handle on the `{}` feature.", field.name());
-    quote! {
+    quote_spanned! {member.span()=>
         #[doc = #doc]
         #[allow(dead_code)]
         #vis const #handle: ::model_check::__private::Feature<Self, #ty> =

@@ -1,22 +1,36 @@
 //! Stub impls emitted next to the errors of a failed derive, so that code using the type as
-//! `Features` or `Categorical` elsewhere reports nothing more: the user sees the real errors
-//! only.
+//! `Features` or `Categorical` elsewhere, or naming its typed handles, reports nothing more:
+//! the user sees the real errors only.
 
+use crate::ast::Struct;
+use crate::expand;
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::HashSet;
 use syn::DeriveInput;
 
 /// A `Features` impl with an empty schema whose methods are never reached (the crate does
-/// not compile).
-pub fn features(node: &DeriveInput) -> TokenStream {
+/// not compile), and the typed handles of the fields that could be read.
+pub fn features(node: &DeriveInput, input: Option<&Struct>) -> TokenStream {
     // A generic type's stub could itself fail (bounds, `'static`); the generics error is
     // enough there.
     if !node.generics.params.is_empty() || node.generics.where_clause.is_some() {
         return TokenStream::new();
     }
     let ident = &node.ident;
+    let mut seen = HashSet::new();
+    let handles = input
+        .into_iter()
+        .flat_map(|input| input.features().enumerate())
+        .filter(|(_, field)| seen.insert(field.handle_name().to_string()))
+        .map(|(index, field)| expand::handle(field, index));
     quote! {
         const _: () = {
+            #[automatically_derived]
+            impl #ident {
+                #(#handles)*
+            }
+
             #[automatically_derived]
             impl ::model_check::__private::Features for #ident {
                 const SCHEMA: ::model_check::__private::Schema =

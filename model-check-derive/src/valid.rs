@@ -1,52 +1,57 @@
 //! The rules that relate attribute keys to each other, to the field type, or to other
 //! fields: what `attr` and `ast` cannot see one key or one field at a time.
 
-use crate::ast::{Enum, FeatureKind, NumberType, Struct};
+use crate::ast::{Enum, FeatureKind, Field, NumberType, Struct};
 use crate::attr::ATTR;
 use crate::errors::Errors;
 use crate::ty::Base;
 use std::collections::HashMap;
 
-impl Struct<'_> {
-    /// Records every rule the struct breaks.
+impl Field<'_> {
+    /// Records every rule the field breaks on its own: keys that contradict `skip` or the
+    /// field type.
     pub fn validate(&self, errors: &mut Errors) {
-        for field in &self.fields {
-            if field.attrs.skip.is_some() {
-                for key in field.attrs.keys.iter().filter(|key| *key != "skip") {
-                    errors.push(syn::Error::new(
-                        key.span(),
-                        format!("`{key}` cannot be combined with `skip`: a skipped field is not a feature"),
-                    ));
-                }
-                continue;
-            }
-            let Some(class) = &field.class else { continue };
-            if let (Some(key), Base::Float) = (&field.attrs.categorical, &class.base) {
+        if self.attrs.skip.is_some() {
+            for key in self.attrs.keys.iter().filter(|key| *key != "skip") {
                 errors.push(syn::Error::new(
                     key.span(),
-                    "a float cannot be categorical; use an integer code, a String or a \
-                     #[derive(Categorical)] enum",
+                    format!(
+                        "`{key}` cannot be combined with `skip`: a skipped field is not a feature"
+                    ),
                 ));
-                continue;
             }
-            if let Some(key) = &field.attrs.range_key {
-                let what = match field.kind() {
-                    _ if field.is_categorical() => Some("categorical"),
-                    Some(FeatureKind::Numeric(NumberType::Bool)) => Some("a bool"),
-                    _ => None,
-                };
-                if let Some(what) = what {
-                    errors.push(syn::Error::new(
-                        key.span(),
-                        format!(
-                            "a range needs a numeric feature; `{}` is {what}",
-                            field.name()
-                        ),
-                    ));
-                }
-            }
+            return;
         }
+        let Some(class) = &self.class else { return };
+        if let (Some(key), Base::Float) = (&self.attrs.categorical, &class.base) {
+            errors.push(syn::Error::new(
+                key.span(),
+                "a float cannot be categorical; use an integer code, a String or a \
+                 #[derive(Categorical)] enum",
+            ));
+            return;
+        }
+        if let Some(key) = &self.attrs.range_key {
+            let what = match self.kind() {
+                _ if self.is_categorical() => "categorical",
+                Some(FeatureKind::Numeric(NumberType::Bool)) => "a bool",
+                _ => return,
+            };
+            errors.push(syn::Error::new(
+                key.span(),
+                format!(
+                    "a range needs a numeric feature; `{}` is {what}",
+                    self.name()
+                ),
+            ));
+        }
+    }
+}
 
+impl Struct<'_> {
+    /// Records every rule the struct breaks across fields (each field was checked as it was
+    /// read).
+    pub fn validate(&self, errors: &mut Errors) {
         if self.features().next().is_none() {
             errors.push(syn::Error::new_spanned(
                 self.ident,
@@ -63,7 +68,7 @@ impl Struct<'_> {
                 errors.push(syn::Error::new(
                     field.name_span(),
                     format!(
-                        "duplicate feature name `{}`: field `{first}` has the same name",
+                        "duplicate feature name `{}`: field `{first}` already has it",
                         field.name()
                     ),
                 ));
@@ -92,7 +97,7 @@ impl Enum<'_> {
                 errors.push(syn::Error::new(
                     level.name_span(),
                     format!(
-                        "duplicate level `{}`: `{first}` has the same name",
+                        "duplicate level `{}`: variant `{first}` already has it",
                         level.name()
                     ),
                 ));

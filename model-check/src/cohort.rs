@@ -21,8 +21,15 @@ type Predicate<R> = Arc<dyn Fn(&R) -> bool + Send + Sync>;
 enum Rule<R> {
     All,
     Predicate(Predicate<R>),
-    Category { feature: usize, level: String },
-    Range { feature: usize, lo: Bound<f64>, hi: Bound<f64> },
+    Category {
+        feature: usize,
+        level: String,
+    },
+    Range {
+        feature: usize,
+        lo: Bound<f64>,
+        hi: Bound<f64>,
+    },
     Tag(String),
     And(Box<Cohort<R>>, Box<Cohort<R>>),
     Or(Box<Cohort<R>>, Box<Cohort<R>>),
@@ -99,7 +106,10 @@ impl<R> Cohort<R> {
     }
 
     /// The rows for which `predicate` holds.
-    pub fn predicate(name: impl Into<String>, predicate: impl Fn(&R) -> bool + Send + Sync + 'static) -> Self {
+    pub fn predicate(
+        name: impl Into<String>,
+        predicate: impl Fn(&R) -> bool + Send + Sync + 'static,
+    ) -> Self {
         Cohort {
             name: name.into(),
             rule: Rule::Predicate(Arc::new(predicate)),
@@ -239,20 +249,23 @@ impl std::error::Error for CohortError {}
 enum Matcher<'a, R> {
     All,
     Predicate(&'a Predicate<R>),
-    Category { feature: usize, level: &'a str },
-    Range { feature: usize, lo: Bound<f64>, hi: Bound<f64> },
+    Category {
+        feature: usize,
+        level: &'a str,
+    },
+    Range {
+        feature: usize,
+        lo: Bound<f64>,
+        hi: Bound<f64>,
+    },
     Tag(&'a [usize]),
     And(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
     Or(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
     Not(Box<Matcher<'a, R>>),
 }
 
-/// Checks a rule against the schema (when `R` has one) and the dataset's tags.
-trait Compile<R> {
-    fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError>;
-}
-
-impl<R: Features> Compile<R> for Cohort<R> {
+impl<R: Features> Cohort<R> {
+    /// Checks the rule against the schema and the dataset's tags.
     fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError> {
         let error = |reason: String| CohortError {
             cohort: self.name.clone(),
@@ -448,7 +461,10 @@ where
         .map(|c| c.compile(data))
         .collect::<Result<Vec<_>, _>>()?;
     let mut members = Vec::with_capacity(cohorts.len());
-    for (start, batch) in (0..).step_by(BATCH_SIZE).zip(data.rows().chunks(BATCH_SIZE)) {
+    for (start, batch) in (0..)
+        .step_by(BATCH_SIZE)
+        .zip(data.rows().chunks(BATCH_SIZE))
+    {
         let outputs = model.predict(batch)?;
         if outputs.len() != batch.len() {
             return Err(ModelError::new(crate::model::ModelErrorKind::OutputCount {
@@ -533,15 +549,17 @@ where
             unreachable!("mapping is set above")
         };
         if !output.classes().same(model_classes) {
-            return Err(ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
-                row: Some(row),
-                reason: format!(
-                    "classes ({}) differ from the first row's ({model_classes})",
-                    output.classes()
-                ),
-            })
-            .in_model(model.info())
-            .into());
+            return Err(
+                ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
+                    row: Some(row),
+                    reason: format!(
+                        "classes ({}) differ from the first row's ({model_classes})",
+                        output.classes()
+                    ),
+                })
+                .in_model(model.info())
+                .into(),
+            );
         }
         let truth = map[index[row] as usize];
         if truth == usize::MAX {
@@ -559,7 +577,9 @@ where
         }
         Ok(())
     })?;
-    let model_classes = mapping.map(|(c, _)| c).expect("a dataset has at least one row");
+    let model_classes = mapping
+        .map(|(c, _)| c)
+        .expect("a dataset has at least one row");
     Ok(cohorts
         .iter()
         .zip(results)
@@ -592,12 +612,14 @@ where
     let mut results = vec![RegressionMetrics::default(); cohorts.len()];
     one_pass(model, data, cohorts, |row, prediction, members| {
         if !prediction.is_finite() {
-            return Err(ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
-                row: Some(row),
-                reason: format!("prediction is {prediction}"),
-            })
-            .in_model(model.info())
-            .into());
+            return Err(
+                ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
+                    row: Some(row),
+                    reason: format!("prediction is {prediction}"),
+                })
+                .in_model(model.info())
+                .into(),
+            );
         }
         for &c in members {
             results[c].add(truth[row], prediction);

@@ -85,10 +85,15 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::data::features::{
-        CategoryCode, Categorical, Feature, FeatureSpec, FeatureValue, Features, NumberType,
+        Categorical, CategoryCode, Feature, FeatureSpec, FeatureValue, Features, NumberType,
         Schema, Value, ValueError, categorical_from_value, categorical_to_value,
     };
-    pub use core::result::Result;
     pub use core::option::Option;
     pub use core::panic;
+    pub use core::result::Result;
 }
+
+// The README's code compiles as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

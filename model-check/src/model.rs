@@ -392,8 +392,14 @@ impl fmt::Display for ModelError {
             ModelErrorKind::OutputCount { expected, got } => {
                 write!(f, "returned {got} outputs for a batch of {expected} inputs")
             }
-            ModelErrorKind::InvalidOutput { row: Some(r), reason } => {
-                write!(f, "returned an invalid output for input {r} of the batch: {reason}")
+            ModelErrorKind::InvalidOutput {
+                row: Some(r),
+                reason,
+            } => {
+                write!(
+                    f,
+                    "returned an invalid output for input {r} of the batch: {reason}"
+                )
             }
             ModelErrorKind::InvalidOutput { row: None, reason } => {
                 write!(f, "returned an invalid output: {reason}")
@@ -419,7 +425,10 @@ fn check_count(expected: usize, got: usize) -> Result<(), ModelError> {
     if expected == got {
         Ok(())
     } else {
-        Err(ModelError::new(ModelErrorKind::OutputCount { expected, got }))
+        Err(ModelError::new(ModelErrorKind::OutputCount {
+            expected,
+            got,
+        }))
     }
 }
 
@@ -571,7 +580,10 @@ impl<I, F: Fn(&I, &mut Vec<f64>)> EncodeRow<I> for F {
 
 /// Stacks encoded rows into a row-major buffer, checking that every row has the same width.
 #[cfg(feature = "ndarray")]
-fn encode_batch<I>(encoder: &impl EncodeRow<I>, batch: &[I]) -> Result<ndarray::Array2<f64>, ModelError> {
+fn encode_batch<I>(
+    encoder: &impl EncodeRow<I>,
+    batch: &[I],
+) -> Result<ndarray::Array2<f64>, ModelError> {
     let mut buf = Vec::new();
     let mut width = None;
     for (row, input) in batch.iter().enumerate() {
@@ -710,10 +722,12 @@ impl PredictionTable<Probabilities> {
         let path = path.as_ref();
         let (mut reader, headers, id_at) = open_table(path, id_column)?;
         let class_columns: Vec<usize> = (0..headers.len()).filter(|&i| i != id_at).collect();
-        let classes = Classes::new(class_columns.iter().map(|&i| headers[i].to_string()))
-            .map_err(|e| DataError::Invalid {
-                at: Location::file(path),
-                reason: e.to_string(),
+        let classes =
+            Classes::new(class_columns.iter().map(|&i| headers[i].to_string())).map_err(|e| {
+                DataError::Invalid {
+                    at: Location::file(path),
+                    reason: e.to_string(),
+                }
             })?;
         let mut rows = HashMap::new();
         let mut record = csv::StringRecord::new();
@@ -732,7 +746,14 @@ impl PredictionTable<Probabilities> {
                 classes: classes.clone(),
                 p: p.clone().into_boxed_slice(),
             };
-            insert_row(&mut rows, &record[id_at], probabilities, path, line, id_column)?;
+            insert_row(
+                &mut rows,
+                &record[id_at],
+                probabilities,
+                path,
+                line,
+                id_column,
+            )?;
         }
         non_empty(rows, info, path)
     }
@@ -845,7 +866,11 @@ fn open_table(path: &Path, id_column: &str) -> Result<TableReader, DataError> {
     Ok((reader, headers, id_at))
 }
 
-fn column_index(headers: &csv::StringRecord, column: &str, path: &Path) -> Result<usize, DataError> {
+fn column_index(
+    headers: &csv::StringRecord,
+    column: &str,
+    path: &Path,
+) -> Result<usize, DataError> {
     headers
         .iter()
         .position(|h| h == column)

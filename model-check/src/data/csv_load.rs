@@ -186,6 +186,7 @@ where
     let mut class_labels = Vec::new();
     let mut values = Vec::new();
     let mut ids = Vec::new();
+    let mut seen_ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut features = csv::StringRecord::new();
     while reader
@@ -237,7 +238,20 @@ where
             class_labels.push(label.to_string());
         }
         if let Some(i) = id_at {
-            ids.push(record[i].to_string());
+            let id = &record[i];
+            if id.is_empty() || options.missing.iter().any(|m| m == id) {
+                return Err(DataError::Invalid {
+                    at: at(&headers[i]),
+                    reason: "the row id is missing".into(),
+                });
+            }
+            if !seen_ids.insert(id.to_string()) {
+                return Err(DataError::DuplicateId {
+                    at: at(&headers[i]),
+                    id: id.to_string(),
+                });
+            }
+            ids.push(id.to_string());
         }
 
         features.clear();
@@ -262,7 +276,10 @@ where
                         message: match err.kind() {
                             csv::DeserializeErrorKind::Message(m)
                             | csv::DeserializeErrorKind::Unsupported(m) => m.clone(),
-                            other => describe_parse(other, err.field().and_then(|f| features.get(f as usize))),
+                            other => describe_parse(
+                                other,
+                                err.field().and_then(|f| features.get(f as usize)),
+                            ),
                         },
                     };
                 }
@@ -290,30 +307,23 @@ where
             None => Labels::classes(&class_labels)?,
         }
     };
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let dataset = Dataset::from_inputs(rows, labels)?.named(name);
     match id_at {
         None => Ok(dataset),
-        Some(i) => dataset.with_ids(ids).map_err(|e| match e {
-            DataError::DuplicateId { at, id } => DataError::DuplicateId {
-                // Row positions are 0-based and the header is line 1 (headerless files have
-                // no header line).
-                at: Location::file(path)
-                    .at_line(at.line.unwrap_or(0) + if options.headers.is_none() { 2 } else { 1 })
-                    .in_field(&headers[i]),
-                id,
-            },
-            other => other,
-        }),
+        Some(_) => dataset.with_ids(ids),
     }
 }
 
 fn describe_parse(kind: &csv::DeserializeErrorKind, cell: Option<&str>) -> String {
     let cell = cell.unwrap_or("");
     match kind {
-        csv::DeserializeErrorKind::ParseBool(_) => format!("{cell:?} is not a boolean (true or false)"),
+        csv::DeserializeErrorKind::ParseBool(_) => {
+            format!("{cell:?} is not a boolean (true or false)")
+        }
         csv::DeserializeErrorKind::ParseInt(_) if cell.is_empty() => {
             "the value is missing, and the field is not an Option".into()
         }

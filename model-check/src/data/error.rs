@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 pub struct Location {
     /// The file, when the data came from one.
     pub path: Option<PathBuf>,
-    /// The 1-based line, when known.
+    /// The 1-based line in the file, when known.
     pub line: Option<u64>,
+    /// The 0-based row of in-memory data, when known.
+    pub row: Option<usize>,
     /// The column or feature name, when known.
     pub field: Option<String>,
 }
@@ -25,10 +27,10 @@ impl Location {
         }
     }
 
-    /// The `index`-th row of in-memory data (0-based), reported as "row N".
-    pub(crate) fn row(index: usize) -> Self {
+    /// The `index`-th row of in-memory data (0-based), shown as "row N".
+    pub fn row(index: usize) -> Self {
         Location {
-            line: Some(index as u64),
+            row: Some(index),
             ..Location::default()
         }
     }
@@ -48,11 +50,12 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.path, self.line) {
-            (Some(path), Some(line)) => write!(f, "{}:{line}", path.display())?,
-            (Some(path), None) => write!(f, "{}", path.display())?,
-            (None, Some(row)) => write!(f, "row {row}")?,
-            (None, None) => f.write_str("input")?,
+        match (&self.path, self.line, self.row) {
+            (Some(path), Some(line), _) => write!(f, "{}:{line}", path.display())?,
+            (Some(path), None, _) => write!(f, "{}", path.display())?,
+            (None, _, Some(row)) => write!(f, "row {row}")?,
+            (None, Some(line), None) => write!(f, "line {line}")?,
+            (None, None, None) => f.write_str("input")?,
         }
         if let Some(field) = &self.field {
             write!(f, ", field `{field}`")?;

@@ -200,7 +200,7 @@ pub(crate) fn check_class_names(classes: &[String]) -> Result<(), DataError> {
 /// ```
 /// use model_check::prelude::*;
 ///
-/// #[derive(Features, Clone)]
+/// #[derive(Features, Clone, Debug)]
 /// struct Loan { income: f64, purpose: String }
 ///
 /// let rows = vec![
@@ -321,12 +321,17 @@ impl<R> Dataset<R> {
 
     /// The id of row `row`: its attached id.
     pub fn id(&self, row: usize) -> Option<&str> {
-        self.ids.as_ref().and_then(|ids| ids.get(row)).map(String::as_str)
+        self.ids
+            .as_ref()
+            .and_then(|ids| ids.get(row))
+            .map(String::as_str)
     }
 
     /// Tags the rows for which `predicate` holds, replacing any tag of that name.
     pub fn tag_where(&mut self, name: impl Into<String>, predicate: impl Fn(&R) -> bool) {
-        let rows = (0..self.rows.len()).filter(|&i| predicate(&self.rows[i])).collect();
+        let rows = (0..self.rows.len())
+            .filter(|&i| predicate(&self.rows[i]))
+            .collect();
         self.tags.insert(name.into(), rows);
     }
 
@@ -359,14 +364,20 @@ impl<R> Dataset<R> {
                 reason: format!("dataset `{}` has no row ids to tag by", self.name),
             });
         };
-        let position: std::collections::HashMap<&str, usize> =
-            all.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let position: std::collections::HashMap<&str, usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
         let rows = ids
             .into_iter()
             .map(|id| {
-                position.get(id.as_ref()).copied().ok_or_else(|| DataError::Setting {
-                    reason: format!("no row has id {:?}", id.as_ref()),
-                })
+                position
+                    .get(id.as_ref())
+                    .copied()
+                    .ok_or_else(|| DataError::Setting {
+                        reason: format!("no row has id {:?}", id.as_ref()),
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         self.tag_rows(name, rows)
@@ -492,7 +503,7 @@ impl<R: Features> Dataset<R> {
     /// ```
     /// use model_check::prelude::*;
     ///
-    /// #[derive(Features, serde::Deserialize)]
+    /// #[derive(Features, serde::Deserialize, Debug)]
     /// struct Customer { tenure: f64, total_charges: Option<f64> }
     ///
     /// # let dir = std::env::temp_dir().join(format!("mc-doc-csv-{}", std::process::id()));

@@ -34,7 +34,10 @@ impl RankCounts {
     /// When `score` is negative or not finite; probabilities are checked before they reach
     /// a metric.
     pub fn add(&mut self, score: f64, positive: bool) {
-        assert!(score.is_finite() && score >= 0.0, "score {score} is not a probability");
+        assert!(
+            score.is_finite() && score >= 0.0,
+            "score {score} is not a probability"
+        );
         // -0.0 and 0.0 are the same score.
         let key = (score + 0.0).to_bits();
         let entry = self.counts.entry(key).or_default();

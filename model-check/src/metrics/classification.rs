@@ -53,7 +53,8 @@ impl std::error::Error for MetricError {}
 /// assert_eq!(m.false_positive_rate(1).rate(), Some(0.5));
 /// assert_eq!(m.confusion(0, 1), 1);
 /// assert_eq!(m.roc_auc(1), Some(1.0));
-/// assert!((m.f1_average(Average::Macro) - (2.0 / 3.0 + 0.8) / 2.0).abs() < 1e-15);
+/// // Each class has one true positive and one error: F1 = 2·1 / (2·1 + 1) for both.
+/// assert!((m.f1_average(Average::Macro) - 2.0 / 3.0).abs() < 1e-15);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +130,8 @@ impl ClassificationMetrics {
         self.brier.add(squared);
 
         let confidence = probabilities[predicted];
-        let bin = ((confidence * CALIBRATION_BINS as f64).floor() as usize).min(CALIBRATION_BINS - 1);
+        let bin =
+            ((confidence * CALIBRATION_BINS as f64).floor() as usize).min(CALIBRATION_BINS - 1);
         let bin = &mut self.bins[bin];
         bin.n += 1;
         bin.correct += u64::from(predicted == truth);
@@ -185,7 +187,10 @@ impl ClassificationMetrics {
 
     /// The confusion matrix: rows are true classes, columns predicted classes.
     pub fn confusion_matrix(&self) -> Vec<Vec<u64>> {
-        self.confusion.chunks(self.k()).map(<[u64]>::to_vec).collect()
+        self.confusion
+            .chunks(self.k())
+            .map(<[u64]>::to_vec)
+            .collect()
     }
 
     fn true_positives(&self, c: usize) -> u64 {

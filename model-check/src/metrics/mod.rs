@@ -56,7 +56,9 @@ impl Interval {
 /// let p = Proportion::new(57, 1000);
 /// assert_eq!(p.rate(), Some(0.057));
 /// let ci = p.wilson().unwrap();
-/// assert!((ci.lo - 0.044_253_3).abs() < 1e-6 && (ci.hi - 0.073_133_3).abs() < 1e-6);
+/// // statsmodels: proportion_confint(57, 1000, method="wilson")
+/// assert!((ci.lo - 0.044_253_440_358_715_93).abs() < 1e-12);
+/// assert!((ci.hi - 0.073_137_067_659_485_91).abs() < 1e-12);
 /// assert_eq!(p.to_string(), "5.7% (95% CI 4.4%–7.3%, n = 1000)");
 /// assert_eq!(Proportion::new(0, 0).rate(), None); // undefined, not zero
 /// ```
