@@ -25,12 +25,9 @@ const SEED: u64 = 42;
 /// L2 penalty `alpha / 2 · |w|²` on the summed log loss: scikit-learn's default `C = 1`.
 const ALPHA: f64 = 1.0;
 
-/// One Telco customer; `churn` is the label and is not a field.
+/// One Telco customer; `churn` is the label and `rownames` the row id, neither a field.
 #[derive(Features, Deserialize, Debug, Clone)]
 struct Customer {
-    #[features(skip)]
-    #[allow(dead_code)] // read from the CSV, kept as the row id, never a feature
-    rownames: u32,
     #[features(protected)]
     female: u8,
     #[features(protected)]
@@ -153,7 +150,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         train.len(),
         test.len()
     );
-    println!("metrics  on the test split; [..] is the Wilson 95% interval\n");
+    println!(
+        "metrics  on the test split, Wilson 95% intervals in [..]; churn recall = share of churners\n         flagged, churn FPR = share of non-churners flagged\n"
+    );
     print_table(&report, yes);
 
     let overall = &report[0].metrics;
@@ -198,45 +197,34 @@ fn print_table(report: &[CohortMetrics<ClassificationMetrics>], yes: usize) {
         "n",
         "accuracy",
         "churn recall",
-        "churn false-pos. rate",
+        "churn FPR",
         "ROC AUC",
     ];
-    let rows: Vec<[String; 6]> = report
-        .iter()
-        .map(|c| {
-            let m = &c.metrics;
-            [
-                c.cohort.clone(),
-                c.n().to_string(),
-                rate(m.accuracy()),
-                rate(m.recall(yes)),
-                rate(m.false_positive_rate(yes)),
-                number(m.roc_auc(yes)),
-            ]
-        })
+    let mut rows = vec![header.map(String::from)];
+    rows.extend(report.iter().map(|c| {
+        let m = &c.metrics;
+        [
+            c.cohort.clone(),
+            c.n().to_string(),
+            rate(m.accuracy()),
+            rate(m.recall(yes)),
+            rate(m.false_positive_rate(yes)),
+            number(m.roc_auc(yes)),
+        ]
+    }));
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain([header[i].chars().count()])
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let line = |cells: [&str; 6]| {
-        let mut out = format!("{:<w$}", cells[0], w = widths[0]);
-        for (cell, &w) in cells.iter().zip(&widths).skip(1) {
-            out.push_str(&format!("  {cell:>w$}"));
+    for (k, row) in rows.iter().enumerate() {
+        // The cohort name left-aligned, the numbers right-aligned.
+        let mut line = format!("{:<w$}", row[0], w = widths[0]);
+        for (cell, w) in row.iter().zip(&widths).skip(1) {
+            line += &format!("  {cell:>w$}");
         }
-        println!("{}", out.trim_end());
-    };
-    line(header);
-    println!(
-        "{}",
-        "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
-    );
-    for r in &rows {
-        line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
+        println!("{line}");
+        if k == 0 {
+            println!("{}", "-".repeat(line.chars().count()));
+        }
     }
 }
 

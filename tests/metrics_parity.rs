@@ -56,7 +56,7 @@ fn close_interval(what: &str, ours: Option<Interval>, theirs: &Json) {
 fn cohorts() -> Vec<Cohort<Customer>> {
     vec![
         Cohort::all(),
-        Cohort::predicate("test", |c: &Customer| c.rownames % 5 == 0),
+        Cohort::predicate("test", |c: &Customer| c.rownames.is_multiple_of(5)),
         Cohort::equals(Customer::SENIOR_CITIZEN, 1),
         Cohort::range(Customer::TENURE, ..12.0),
         Cohort::category(Customer::PAYMENT_METHOD, "Electronic check"),
@@ -309,8 +309,8 @@ fn merged_partial_metrics_equal_metrics_over_the_union() {
     let model = table.keyed_by(|c: &Customer| c.rownames.to_string());
     let halves = [
         Cohort::all(),
-        Cohort::predicate("even", |c: &Customer| c.rownames % 2 == 0),
-        Cohort::predicate("odd", |c: &Customer| c.rownames % 2 == 1),
+        Cohort::predicate("even", |c: &Customer| c.rownames.is_multiple_of(2)),
+        Cohort::predicate("odd", |c: &Customer| !c.rownames.is_multiple_of(2)),
     ];
     let results = evaluate_classifier(&model, &data, &halves).unwrap();
     let mut merged = results[1].metrics.clone();

@@ -56,7 +56,7 @@ impl Struct<'_> {
             errors.push(syn::Error::new_spanned(
                 self.ident,
                 format!(
-                    "a Features struct needs at least one feature; every field is #[{ATTR}(skip)]"
+                    "a Features struct needs at least one feature: a field not marked #[{ATTR}(skip)]"
                 ),
             ));
         }

@@ -564,7 +564,7 @@ where
         let truth = map[index[row] as usize];
         if truth == usize::MAX {
             return Err(DataError::UnknownClass {
-                at: crate::data::Location::row(row),
+                at: Box::new(crate::data::Location::row(row)),
                 label: classes[index[row] as usize].clone(),
                 classes: model_classes.names().to_vec(),
             }

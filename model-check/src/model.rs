@@ -602,7 +602,7 @@ fn encode_batch<I>(
         }
     }
     ndarray::Array2::from_shape_vec((batch.len(), width.unwrap_or(0)), buf)
-        .map_err(|e| ModelError::failed(e))
+        .map_err(ModelError::failed)
 }
 
 #[cfg(feature = "ndarray")]
@@ -725,7 +725,7 @@ impl PredictionTable<Probabilities> {
         let classes =
             Classes::new(class_columns.iter().map(|&i| headers[i].to_string())).map_err(|e| {
                 DataError::Invalid {
-                    at: Location::file(path),
+                    at: Box::new(Location::file(path)),
                     reason: e.to_string(),
                 }
             })?;
@@ -739,7 +739,7 @@ impl PredictionTable<Probabilities> {
                 p.push(parse_number(&record, i, &headers, path, line)?);
             }
             check_probabilities(&classes, &p).map_err(|reason| DataError::Invalid {
-                at: Location::file(path).at_line(line),
+                at: Box::new(Location::file(path).at_line(line)),
                 reason,
             })?;
             let probabilities = Probabilities {
@@ -905,12 +905,12 @@ fn parse_number(
     let at = || Location::file(path).at_line(line).in_field(&headers[i]);
     let cell = record[i].trim();
     let x: f64 = cell.parse().map_err(|_| DataError::Parse {
-        at: at(),
+        at: Box::new(at()),
         message: format!("{cell:?} is not a number"),
     })?;
     if !x.is_finite() {
         return Err(DataError::Invalid {
-            at: at(),
+            at: Box::new(at()),
             reason: format!("{x} is not a finite number"),
         });
     }
@@ -928,13 +928,13 @@ fn insert_row<O>(
     let id = id.trim();
     if id.is_empty() {
         return Err(DataError::Invalid {
-            at: Location::file(path).at_line(line).in_field(id_column),
+            at: Box::new(Location::file(path).at_line(line).in_field(id_column)),
             reason: "empty row id".into(),
         });
     }
     if rows.insert(id.to_string(), value).is_some() {
         return Err(DataError::DuplicateId {
-            at: Location::file(path).at_line(line).in_field(id_column),
+            at: Box::new(Location::file(path).at_line(line).in_field(id_column)),
             id: id.to_string(),
         });
     }

@@ -119,7 +119,7 @@ pub(crate) fn csv_error(error: csv::Error, path: &Path) -> DataError {
             let mut at = Location::file(path);
             at.line = line;
             DataError::Parse {
-                at,
+                at: Box::new(at),
                 message: describe_csv_error(kind),
             }
         }
@@ -197,7 +197,7 @@ where
         let at = |field: &str| Location::file(path).at_line(line).in_field(field);
         if record.len() != headers.len() {
             return Err(DataError::Parse {
-                at: Location::file(path).at_line(line),
+                at: Box::new(Location::file(path).at_line(line)),
                 message: format!(
                     "record has {} fields, the header has {}",
                     record.len(),
@@ -209,18 +209,18 @@ where
         let label = &record[label_at];
         if label.is_empty() || options.missing.iter().any(|m| m == label) {
             return Err(DataError::Invalid {
-                at: at(&options.label),
+                at: Box::new(at(&options.label)),
                 reason: "the label is missing".into(),
             });
         }
         if options.regression {
             let y: f64 = label.trim().parse().map_err(|_| DataError::Parse {
-                at: at(&options.label),
+                at: Box::new(at(&options.label)),
                 message: format!("{label:?} is not a number"),
             })?;
             if !y.is_finite() {
                 return Err(DataError::Invalid {
-                    at: at(&options.label),
+                    at: Box::new(at(&options.label)),
                     reason: format!("label {y} is not a finite number"),
                 });
             }
@@ -230,7 +230,7 @@ where
                 && !classes.iter().any(|c| c == label)
             {
                 return Err(DataError::UnknownClass {
-                    at: at(&options.label),
+                    at: Box::new(at(&options.label)),
                     label: label.to_string(),
                     classes: classes.clone(),
                 });
@@ -241,13 +241,13 @@ where
             let id = &record[i];
             if id.is_empty() || options.missing.iter().any(|m| m == id) {
                 return Err(DataError::Invalid {
-                    at: at(&headers[i]),
+                    at: Box::new(at(&headers[i])),
                     reason: "the row id is missing".into(),
                 });
             }
             if !seen_ids.insert(id.to_string()) {
                 return Err(DataError::DuplicateId {
-                    at: at(&headers[i]),
+                    at: Box::new(at(&headers[i])),
                     id: id.to_string(),
                 });
             }
@@ -272,7 +272,7 @@ where
                     let mut loc = Location::file(path).at_line(line);
                     loc.field = field;
                     return DataError::Parse {
-                        at: loc,
+                        at: Box::new(loc),
                         message: match err.kind() {
                             csv::DeserializeErrorKind::Message(m)
                             | csv::DeserializeErrorKind::Unsupported(m) => m.clone(),
@@ -286,7 +286,7 @@ where
                 _ => e.to_string(),
             };
             DataError::Parse {
-                at: Location::file(path).at_line(line),
+                at: Box::new(Location::file(path).at_line(line)),
                 message,
             }
         })?;

@@ -78,7 +78,7 @@ pub enum DataError {
     /// A record could not be read or parsed (malformed CSV, a value of the wrong type).
     Parse {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// What went wrong.
         message: String,
     },
@@ -95,14 +95,14 @@ pub enum DataError {
     /// feature is not optional, probabilities that do not sum to one.
     Invalid {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// Why it is not allowed.
         reason: String,
     },
     /// A label is not one of the declared classes.
     UnknownClass {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// The label found.
         label: String,
         /// The known classes.
@@ -111,7 +111,7 @@ pub enum DataError {
     /// The same row id occurs twice.
     DuplicateId {
         /// Where the second occurrence is.
-        at: Location,
+        at: Box<Location>,
         /// The id.
         id: String,
     },

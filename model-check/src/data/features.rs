@@ -253,7 +253,7 @@ impl std::ops::Index<usize> for Schema {
     }
 }
 
-impl<'a> IntoIterator for &'a Schema {
+impl IntoIterator for &Schema {
     type Item = &'static FeatureSpec;
     type IntoIter = std::slice::Iter<'static, FeatureSpec>;
     fn into_iter(self) -> Self::IntoIter {
@@ -350,6 +350,10 @@ fn reject<T>(value: Value, reason: &'static str) -> Result<T, ValueError> {
 ///
 /// Implemented for the primitive numbers, `bool`, `String`, `Option` of these, and, through
 /// `#[derive(Categorical)]`, field-less enums.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a feature",
+    note = "features are numbers, bool, String, #[derive(Categorical)] enums, or Option of these; mark other fields #[features(skip)]"
+)]
 pub trait FeatureValue: Sized {
     /// This value seen dynamically.
     fn to_value(&self) -> Value;
@@ -358,22 +362,30 @@ pub trait FeatureValue: Sized {
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
 
-macro_rules! float_feature {
-    ($($t:ty),*) => {$(
-        impl FeatureValue for $t {
-            fn to_value(&self) -> Value {
-                Value::Number(f64::from(*self))
-            }
-            fn from_value(value: Value) -> Result<Self, ValueError> {
-                match value {
-                    Value::Number(x) => Ok(x as $t),
-                    other => reject(other, "expected a number"),
-                }
-            }
+impl FeatureValue for f64 {
+    fn to_value(&self) -> Value {
+        Value::Number(*self)
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Number(x) => Ok(x),
+            other => reject(other, "expected a number"),
         }
-    )*};
+    }
 }
-float_feature!(f32, f64);
+
+impl FeatureValue for f32 {
+    fn to_value(&self) -> Value {
+        Value::Number(f64::from(*self))
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Number(x) if x.is_finite() && x.abs() <= f64::from(f32::MAX) => Ok(x as f32),
+            Value::Number(_) => reject(value, "outside the range of f32"),
+            other => reject(other, "expected a number"),
+        }
+    }
+}
 
 macro_rules! int_feature {
     ($($t:ty),*) => {$(
@@ -416,8 +428,8 @@ impl FeatureValue for bool {
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
-            Value::Number(x) if x == 0.0 => Ok(false),
-            Value::Number(x) if x == 1.0 => Ok(true),
+            Value::Number(0.0) => Ok(false),
+            Value::Number(1.0) => Ok(true),
             Value::Number(_) => reject(value, "a boolean feature is 0 or 1"),
             other => reject(other, "expected a number"),
         }
@@ -507,6 +519,10 @@ impl<T: CategoryCode> CategoryCode for Option<T> {
 /// assert_eq!(Contract::OneYear.level(), "One year");
 /// assert_eq!(Contract::from_level("Two year"), Some(Contract::TwoYear));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a categorical feature type",
+    note = "add #[derive(Categorical)] to the enum, or mark the field #[features(skip)]"
+)]
 pub trait Categorical: Sized + 'static {
     /// Every level's name, in declaration order.
     const LEVELS: &'static [&'static str];

@@ -108,7 +108,7 @@ impl Labels {
                     .get(label.as_ref())
                     .copied()
                     .ok_or_else(|| DataError::UnknownClass {
-                        at: Location::row(row),
+                        at: Box::new(Location::row(row)),
                         label: label.as_ref().to_string(),
                         classes: classes.clone(),
                     })
@@ -124,7 +124,7 @@ impl Labels {
     pub fn values(values: Vec<f64>) -> Result<Self, DataError> {
         if let Some(row) = values.iter().position(|y| !y.is_finite()) {
             return Err(DataError::Invalid {
-                at: Location::row(row),
+                at: Box::new(Location::row(row)),
                 reason: format!("label {} is not a finite number", values[row]),
             });
         }
@@ -280,7 +280,7 @@ impl<R> Dataset<R> {
         for (row, id) in ids.iter().enumerate() {
             if !seen.insert(id.as_str()) {
                 return Err(DataError::DuplicateId {
-                    at: Location::row(row),
+                    at: Box::new(Location::row(row)),
                     id: id.clone(),
                 });
             }
@@ -541,7 +541,7 @@ pub(crate) fn check_finite<R: Features>(row: &R, at: Location) -> Result<(), Dat
             && !x.is_finite()
         {
             return Err(DataError::Invalid {
-                at: at.in_field(spec.name()),
+                at: Box::new(at.in_field(spec.name())),
                 reason: format!("{x} is not a finite number"),
             });
         }
@@ -567,7 +567,7 @@ impl Dataset<Vec<f64>> {
         for (i, row) in x.outer_iter().enumerate() {
             if let Some(j) = row.iter().position(|v| !v.is_finite()) {
                 return Err(DataError::Invalid {
-                    at: Location::row(i).in_field(format!("column {j}")),
+                    at: Box::new(Location::row(i).in_field(format!("column {j}"))),
                     reason: format!("{} is not a finite number", row[j]),
                 });
             }

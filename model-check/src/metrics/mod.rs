@@ -133,10 +133,18 @@ fn wilson(successes: u64, n: u64, z: f64) -> Option<Interval> {
     let denom = 1.0 + z2 / n;
     let center = (q + z2 / (2.0 * n)) / denom;
     let dist = z * (q * (1.0 - q) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    Some(Interval {
-        lo: (center - dist).clamp(0.0, 1.0),
-        hi: (center + dist).clamp(0.0, 1.0),
-    })
+    // At 0 or n successes the bound is exactly 0 or 1; rounding must not move it off.
+    let lo = if successes == 0 {
+        0.0
+    } else {
+        (center - dist).clamp(0.0, 1.0)
+    };
+    let hi = if q == 1.0 {
+        1.0
+    } else {
+        (center + dist).clamp(0.0, 1.0)
+    };
+    Some(Interval { lo, hi })
 }
 
 /// A compensated (Neumaier) sum: accurate to about one rounding error however many terms,
