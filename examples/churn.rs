@@ -56,11 +56,13 @@ type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
 
 /// The encoded rows as a smartcore matrix, one row per customer.
 fn matrix(encoder: &Encoder<Customer>, rows: &[Customer]) -> Result<DenseMatrix<f64>, ModelError> {
-    let mut values = Vec::with_capacity(rows.len() * encoder.width());
-    for row in rows {
-        encoder.encode_into(row, &mut values);
-    }
-    DenseMatrix::new(rows.len(), encoder.width(), values, false).map_err(ModelError::failed)
+    DenseMatrix::new(
+        rows.len(),
+        encoder.width(),
+        encoder.encode_flat(rows),
+        false,
+    )
+    .map_err(ModelError::failed)
 }
 
 /// `P(churn = Yes)` for each row of `x`: the sigmoid of the learned linear score, computed
@@ -82,9 +84,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Train: standardised numeric features, one-hot categories, churn Yes = 1, No = 0.
     let encoder = Encoder::fit_standardized(&train);
     let x_train = matrix(&encoder, train.rows())?;
-    let y_train: Vec<i32> = (0..train.len())
-        .map(|i| i32::from(train.labels().class_of(i) == Some("Yes")))
-        .collect();
+    let churned = train.labels().indicator("Yes").ok_or("no class Yes")?;
+    let y_train: Vec<i32> = churned.into_iter().map(i32::from).collect();
     let lr: Logit = LogisticRegression::fit(
         &x_train,
         &y_train,
@@ -230,15 +231,7 @@ fn print_table(report: &[CohortMetrics<ClassificationMetrics>], yes: usize) {
 
 /// `80.1% [78.2–81.9]`, or `n/a` when there are no trials.
 fn rate(p: Proportion) -> String {
-    match (p.rate(), p.wilson()) {
-        (Some(r), Some(ci)) => format!(
-            "{:.1}% [{:.1}–{:.1}]",
-            100.0 * r,
-            100.0 * ci.lo,
-            100.0 * ci.hi
-        ),
-        _ => "n/a".into(),
-    }
+    format!("{p:#}")
 }
 
 /// A number to three decimals, or `n/a` when undefined.

@@ -140,6 +140,16 @@ impl<R: Features> Encoder<R> {
         out
     }
 
+    /// The encodings of `rows`, row after row in one buffer (row-major, [`width`](Self::width)
+    /// columns): the layout matrix libraries take.
+    pub fn encode_flat(&self, rows: &[R]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(rows.len() * self.width());
+        for row in rows {
+            self.encode_into(row, &mut out);
+        }
+        out
+    }
+
     /// The encodings of `rows`, one `Vec` per row.
     pub fn encode_all(&self, rows: &[R]) -> Vec<Vec<f64>> {
         rows.iter().map(|r| self.encode(r)).collect()

@@ -152,6 +152,32 @@ impl Labels {
         }
     }
 
+    /// Each row's class, as an index into [`class_names`](Self::class_names), for class labels.
+    pub fn class_indices(&self) -> Option<&[u32]> {
+        match self {
+            Labels::Classes { index, .. } => Some(index),
+            Labels::Values(_) => None,
+        }
+    }
+
+    /// Whether each row's class is `class` (a 0/1 training target), for class labels; `None`
+    /// for numeric labels or when `class` is not a class.
+    ///
+    /// ```
+    /// use model_check::data::Labels;
+    ///
+    /// let labels = Labels::classes(["Yes", "No", "Yes"])?;
+    /// assert_eq!(labels.indicator("Yes"), Some(vec![true, false, true]));
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn indicator(&self, class: &str) -> Option<Vec<bool>> {
+        let Labels::Classes { classes, index } = self else {
+            return None;
+        };
+        let c = classes.iter().position(|name| name == class)? as u32;
+        Some(index.iter().map(|&i| i == c).collect())
+    }
+
     /// The class name of row `row`, for class labels.
     pub fn class_of(&self, row: usize) -> Option<&str> {
         match self {

@@ -60,6 +60,7 @@ impl Interval {
 /// assert!((ci.lo - 0.044_253_440_358_715_93).abs() < 1e-12);
 /// assert!((ci.hi - 0.073_137_067_659_485_91).abs() < 1e-12);
 /// assert_eq!(p.to_string(), "5.7% (95% CI 4.4%–7.3%, n = 1000)");
+/// assert_eq!(format!("{p:#}"), "5.7% [4.4–7.3]"); // compact, for tables
 /// assert_eq!(Proportion::new(0, 0).rate(), None); // undefined, not zero
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -106,9 +107,18 @@ impl Proportion {
     }
 }
 
+/// `5.7% (95% CI 4.4%–7.3%, n = 1000)`; the alternate form `{:#}` is the compact
+/// `5.7% [4.4–7.3]`. A proportion of no trials shows as undefined (`n/a`).
 impl fmt::Display for Proportion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.rate(), self.wilson()) {
+            (Some(rate), Some(ci)) if f.alternate() => write!(
+                f,
+                "{:.1}% [{:.1}–{:.1}]",
+                100.0 * rate,
+                100.0 * ci.lo,
+                100.0 * ci.hi
+            ),
             (Some(rate), Some(ci)) => write!(
                 f,
                 "{:.1}% (95% CI {:.1}%–{:.1}%, n = {})",
@@ -117,6 +127,7 @@ impl fmt::Display for Proportion {
                 100.0 * ci.hi,
                 self.n
             ),
+            _ if f.alternate() => f.write_str("n/a"),
             _ => f.write_str("undefined (n = 0)"),
         }
     }
