@@ -179,8 +179,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "lowest churn recall  {}: {} of {} churners caught, {}",
             worst.cohort,
-            cohort.successes,
-            cohort.n,
+            cohort.successes(),
+            cohort.n(),
             rate(cohort)
         );
         println!(

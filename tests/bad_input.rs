@@ -246,6 +246,78 @@ fn a_column_the_row_type_needs_is_named() {
 }
 
 #[test]
+fn a_label_read_as_a_feature_is_refused() {
+    let err = load(
+        "leak.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n",
+        CsvOptions::classify("contract"),
+    )
+    .unwrap_err();
+    assert!(matches!(err, DataError::Setting { .. }));
+    assert!(
+        err.to_string()
+            .contains("the label column `contract` is also a feature"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_category_in_a_required_field_is_an_error() {
+    let err = load(
+        "cat.csv",
+        "tenure,contract,total_charges,churn\n1,Monthly,2,Yes\n2,?,3,No\n",
+        churn().missing("?"),
+    )
+    .unwrap_err();
+    assert_at(&err, 3, "contract");
+    assert!(
+        err.to_string()
+            .ends_with("the value is missing, and the field is not an Option"),
+        "{err}"
+    );
+}
+
+#[test]
+fn line_numbers_count_blank_lines_and_windows_line_ends() {
+    for (contents, line) in [
+        (
+            "tenure,contract,total_charges,churn\r\n1,M,2,Yes\r\nx,M,2,No\r\n",
+            3,
+        ),
+        (
+            "tenure,contract,total_charges,churn\n1,M,2,Yes\n\nx,M,2,No\n",
+            4,
+        ),
+        (
+            "tenure,contract,total_charges,churn\r\n1,M,2,Yes\r\n\r\n\r\nx,M,2,No\r\n",
+            5,
+        ),
+    ] {
+        let err = load("lines.csv", contents, churn()).unwrap_err();
+        assert_at(&err, line, "tenure");
+    }
+}
+
+#[derive(Features, serde::Deserialize, Debug)]
+struct Ranged {
+    #[features(range = 0..=72)]
+    tenure: u32,
+}
+
+#[test]
+fn a_value_outside_the_declared_range_is_an_error() {
+    let err =
+        Dataset::<Ranged>::from_csv(file("range.csv", "tenure,churn\n12,No\n500,Yes\n"), churn())
+            .unwrap_err();
+    assert_at(&err, 3, "tenure");
+    assert!(
+        err.to_string()
+            .ends_with("500 is outside the declared range [0, 72]"),
+        "{err}"
+    );
+}
+
+#[test]
 fn duplicate_row_ids_name_the_second_line() {
     let err = load(
         "dup.csv",
@@ -337,6 +409,22 @@ fn in_memory_datasets_check_lengths_values_and_emptiness() {
     assert_eq!(err.to_string(), "row 1: duplicate row id \"a\"");
     let err = data.sample_rows(3, 1).unwrap_err();
     assert_eq!(err.to_string(), "cannot sample 3 rows from 2 rows");
+    assert!(
+        data.sample(0, 1).is_err(),
+        "an empty sample is not a dataset"
+    );
+    assert!(matches!(
+        data.subset(&[]).unwrap_err(),
+        DataError::Empty { .. }
+    ));
+    assert_eq!(
+        data.subset(&[0, 0]).unwrap_err().to_string(),
+        "row 0 is selected twice"
+    );
+    assert_eq!(
+        data.subset(&[2]).unwrap_err().to_string(),
+        "row 2 is out of range for 2 rows"
+    );
     let err = data.split(1.5, 1).unwrap_err();
     assert!(matches!(err, DataError::Setting { .. }));
     let mut tagged = data.clone();
@@ -469,6 +557,39 @@ fn evaluation_rejects_labels_the_model_does_not_know() {
         err.to_string()
             .starts_with("cohort `tag holdout`: dataset `dataset` has no tag \"holdout\""),
         "{err}"
+    );
+}
+
+#[test]
+fn a_bad_output_names_the_dataset_row_not_the_batch_position() {
+    let rows: Vec<Customer> = (0..5000)
+        .map(|i| Customer {
+            tenure: i as f64,
+            contract: "M".into(),
+            total_charges: None,
+        })
+        .collect();
+    let data = Dataset::from_rows(rows, Labels::classes(vec!["No"; 5000]).unwrap()).unwrap();
+    let model = Classifier::from_fn(
+        ModelInfo::new("m", "1"),
+        ["No", "Yes"],
+        |b: &[Customer]| {
+            Ok(b.iter()
+                .map(|c| {
+                    if c.tenure == 4500.0 {
+                        vec![0.7, 0.7]
+                    } else {
+                        vec![0.5, 0.5]
+                    }
+                })
+                .collect())
+        },
+    )
+    .unwrap();
+    let err = evaluate_classifier(&model, &data, &[Cohort::all()]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "model `m@1` returned an invalid output for row 4500: probabilities sum to 1.4, not 1"
     );
 }
 

@@ -78,7 +78,8 @@ fn many_cohorts_cost_one_prediction_per_row() {
     for (cohort, result) in cohorts.iter().zip(&results) {
         let rows = cohort.rows(&data).unwrap();
         assert_eq!(result.n(), rows.len() as u64, "{}", cohort.name());
-        let alone = evaluate_classifier(&model, &data.subset(&rows), &[Cohort::all()]).unwrap();
+        let alone =
+            evaluate_classifier(&model, &data.subset(&rows).unwrap(), &[Cohort::all()]).unwrap();
         let alone = &alone[0].metrics;
         assert_eq!(
             result.metrics.confusion_matrix(),

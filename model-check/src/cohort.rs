@@ -9,7 +9,7 @@ use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
-use crate::data::{DataError, Dataset, Feature, Features, Labels, Value};
+use crate::data::{DataError, Dataset, Feature, Features, Value};
 use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
 use crate::model::{Model, ModelError, Probabilities};
 
@@ -18,15 +18,48 @@ pub const BATCH_SIZE: usize = 4096;
 
 type Predicate<R> = Arc<dyn Fn(&R) -> bool + Send + Sync>;
 
+/// One feature of a row type, read dynamically: captured where `R: Features` is known, so
+/// evaluating a cohort does not need that bound (text and matrix rows have no schema).
+struct Accessor<R> {
+    index: usize,
+    spec: &'static crate::data::FeatureSpec,
+    value: fn(&R, usize) -> Value,
+}
+
+impl<R> Clone for Accessor<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Accessor<R> {}
+
+impl<R> Accessor<R> {
+    fn of<T>(feature: Feature<R, T>) -> Self
+    where
+        R: Features,
+    {
+        Accessor {
+            index: feature.index(),
+            spec: feature.spec(),
+            value: R::value,
+        }
+    }
+
+    fn read(&self, row: &R) -> Value {
+        (self.value)(row, self.index)
+    }
+}
+
 enum Rule<R> {
     All,
     Predicate(Predicate<R>),
     Category {
-        feature: usize,
+        feature: Accessor<R>,
         level: String,
     },
     Range {
-        feature: usize,
+        feature: Accessor<R>,
         lo: Bound<f64>,
         hi: Bound<f64>,
     },
@@ -179,7 +212,7 @@ impl<R: Features> Cohort<R> {
         Cohort {
             name: format!("{} = {level}", feature.name()),
             rule: Rule::Category {
-                feature: feature.index(),
+                feature: Accessor::of(feature),
                 level,
             },
         }
@@ -205,7 +238,7 @@ impl<R: Features> Cohort<R> {
     }
 
     /// The rows whose numeric feature lies in `range` (any Rust range over `f64`); a missing
-    /// value lies in no range.
+    /// value lies in no range (so `not` of a range includes the missing values).
     pub fn range<T>(feature: Feature<R, T>, range: impl std::ops::RangeBounds<f64>) -> Self {
         let lo = range.start_bound().cloned();
         let hi = range.end_bound().cloned();
@@ -222,7 +255,7 @@ impl<R: Features> Cohort<R> {
         Cohort {
             name: format!("{} in {left}, {right}", feature.name()),
             rule: Rule::Range {
-                feature: feature.index(),
+                feature: Accessor::of(feature),
                 lo,
                 hi,
             },
@@ -250,11 +283,11 @@ enum Matcher<'a, R> {
     All,
     Predicate(&'a Predicate<R>),
     Category {
-        feature: usize,
+        feature: Accessor<R>,
         level: &'a str,
     },
     Range {
-        feature: usize,
+        feature: Accessor<R>,
         lo: Bound<f64>,
         hi: Bound<f64>,
     },
@@ -264,19 +297,18 @@ enum Matcher<'a, R> {
     Not(Box<Matcher<'a, R>>),
 }
 
-impl<R: Features> Cohort<R> {
+impl<R> Cohort<R> {
     /// Checks the rule against the schema and the dataset's tags.
     fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError> {
         let error = |reason: String| CohortError {
             cohort: self.name.clone(),
             reason,
         };
-        let schema = R::SCHEMA;
         Ok(match &self.rule {
             Rule::All => Matcher::All,
             Rule::Predicate(p) => Matcher::Predicate(p),
             Rule::Category { feature, level } => {
-                let spec = &schema[*feature];
+                let spec = feature.spec;
                 if !spec.is_categorical() {
                     return Err(error(format!(
                         "feature `{}` is numeric; select it with Cohort::range",
@@ -296,7 +328,7 @@ impl<R: Features> Cohort<R> {
                 }
             }
             Rule::Range { feature, lo, hi } => {
-                let spec = &schema[*feature];
+                let spec = feature.spec;
                 if !spec.is_numeric() {
                     return Err(error(format!(
                         "feature `{}` is categorical; select it with Cohort::category",
@@ -330,15 +362,15 @@ impl<R: Features> Cohort<R> {
     }
 }
 
-impl<R: Features> Matcher<'_, R> {
+impl<R> Matcher<'_, R> {
     fn contains(&self, index: usize, row: &R) -> bool {
         match self {
             Matcher::All => true,
             Matcher::Predicate(p) => p(row),
             Matcher::Category { feature, level } => {
-                matches!(row.value(*feature), Value::Category(c) if c == *level)
+                matches!(feature.read(row), Value::Category(c) if c == *level)
             }
-            Matcher::Range { feature, lo, hi } => match row.value(*feature) {
+            Matcher::Range { feature, lo, hi } => match feature.read(row) {
                 Value::Number(x) => (*lo, *hi).contains(&x),
                 _ => false,
             },
@@ -350,7 +382,7 @@ impl<R: Features> Matcher<'_, R> {
     }
 }
 
-impl<R: Features> Cohort<R> {
+impl<R> Cohort<R> {
     /// The positions of the rows of `data` in this cohort.
     pub fn rows(&self, data: &Dataset<R>) -> Result<Vec<usize>, CohortError> {
         let matcher = self.compile(data)?;
@@ -454,7 +486,6 @@ fn one_pass<M, R>(
 ) -> Result<(), EvalError>
 where
     M: Model<Input = R>,
-    R: Features,
 {
     let matchers = cohorts
         .iter()
@@ -465,7 +496,9 @@ where
         .step_by(BATCH_SIZE)
         .zip(data.rows().chunks(BATCH_SIZE))
     {
-        let outputs = model.predict(batch)?;
+        let outputs = model
+            .predict(batch)
+            .map_err(|e| e.in_model(model.info()).at_dataset_rows(|p| start + p))?;
         if outputs.len() != batch.len() {
             return Err(ModelError::new(crate::model::ModelErrorKind::OutputCount {
                 expected: batch.len(),
@@ -522,9 +555,9 @@ pub fn evaluate_classifier<M, R>(
 ) -> Result<Vec<CohortMetrics<ClassificationMetrics>>, EvalError>
 where
     M: Model<Input = R, Output = Probabilities>,
-    R: Features,
 {
-    let Labels::Classes { classes, index } = data.labels() else {
+    let (Some(classes), Some(index)) = (data.labels().class_names(), data.labels().class_indices())
+    else {
         return Err(DataError::Setting {
             reason: format!(
                 "dataset `{}` has numeric labels; use evaluate_regressor",
@@ -598,9 +631,8 @@ pub fn evaluate_regressor<M, R>(
 ) -> Result<Vec<CohortMetrics<RegressionMetrics>>, EvalError>
 where
     M: Model<Input = R, Output = f64>,
-    R: Features,
 {
-    let Labels::Values(truth) = data.labels() else {
+    let Some(truth) = data.labels().targets() else {
         return Err(DataError::Setting {
             reason: format!(
                 "dataset `{}` has class labels; use evaluate_classifier",
@@ -622,7 +654,7 @@ where
             );
         }
         for &c in members {
-            results[c].add(truth[row], prediction);
+            results[c].add(truth[row], prediction)?;
         }
         Ok(())
     })?;

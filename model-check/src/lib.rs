@@ -57,10 +57,15 @@
 
 pub mod cohort;
 pub mod data;
+pub mod expect;
 pub mod metrics;
 pub mod model;
+pub mod report;
+pub mod runner;
 
+pub use expect::{Check, Suite, Testable, check};
 pub use model_check_derive::{Categorical, Features};
+pub use model_check_macros::model_test;
 
 /// The names most tests need, in one import.
 pub mod prelude {
@@ -71,6 +76,11 @@ pub mod prelude {
         Categorical, CsvOptions, DataError, Dataset, Encoder, Feature, FeatureSpec, Features,
         Labels, Schema, Value,
     };
+    pub use crate::expect::{
+        Check, CheckBuilder, Expectation, Outcome, Suite, Testable, Verdict, accuracy, brier_score,
+        check, expected_calibration_error, f1, false_negative_rate, false_positive_rate, log_loss,
+        mae, precision, r2, recall, rmse, roc_auc,
+    };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,
     };
@@ -79,6 +89,7 @@ pub mod prelude {
         Regressor,
     };
     pub use model_check_derive::{Categorical, Features};
+    pub use model_check_macros::model_test;
 }
 
 /// Paths used by generated code; not part of the public API.
@@ -91,6 +102,10 @@ pub mod __private {
     pub use core::option::Option;
     pub use core::panic;
     pub use core::result::Result;
+
+    pub use crate::expect::Planned;
+    pub use crate::runner::{Registration, TestMeta, plan, run_test};
+    pub use inventory;
 }
 
 // The README's code compiles as a doc test.

@@ -24,11 +24,13 @@ use std::sync::Arc;
 
 use crate::data::{DataError, Location};
 
-/// How far a row of probabilities may stray from summing to one.
-pub const PROBABILITY_SUM_TOLERANCE: f64 = 1e-6;
+/// How far a row of probabilities may stray from summing to one: loose enough for a float32
+/// softmax over thousands of classes or probabilities written with six decimals, tight
+/// enough to reject unnormalised scores.
+pub const PROBABILITY_SUM_TOLERANCE: f64 = 1e-4;
 
 /// A model's identity: name and version, shown in every report.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ModelInfo {
     name: String,
     version: String,
@@ -309,6 +311,8 @@ fn check_probabilities(classes: &Classes, p: &[f64]) -> Result<(), String> {
 pub struct ModelError {
     model: Option<ModelInfo>,
     kind: ModelErrorKind,
+    /// Whether `InvalidOutput::row` is a dataset row rather than a position in the batch.
+    dataset_row: bool,
 }
 
 /// What went wrong with a model.
@@ -347,7 +351,11 @@ pub enum ModelErrorKind {
 impl ModelError {
     /// An error of this kind, not yet attributed to a model.
     pub fn new(kind: ModelErrorKind) -> Self {
-        ModelError { model: None, kind }
+        ModelError {
+            model: None,
+            kind,
+            dataset_row: false,
+        }
     }
 
     /// Wraps an error raised by the model's own code.
@@ -366,6 +374,17 @@ impl ModelError {
     pub fn in_model(mut self, model: &ModelInfo) -> Self {
         if self.model.is_none() {
             self.model = Some(model.clone());
+        }
+        self
+    }
+
+    /// Renames a batch position in the error to the dataset row it stands for.
+    pub(crate) fn at_dataset_rows(mut self, row_of: impl Fn(usize) -> usize) -> Self {
+        if let ModelErrorKind::InvalidOutput { row: Some(r), .. } = &mut self.kind
+            && !self.dataset_row
+        {
+            *r = row_of(*r);
+            self.dataset_row = true;
         }
         self
     }
@@ -395,12 +414,14 @@ impl fmt::Display for ModelError {
             ModelErrorKind::InvalidOutput {
                 row: Some(r),
                 reason,
-            } => {
-                write!(
-                    f,
-                    "returned an invalid output for input {r} of the batch: {reason}"
-                )
-            }
+            } if self.dataset_row => write!(f, "returned an invalid output for row {r}: {reason}"),
+            ModelErrorKind::InvalidOutput {
+                row: Some(r),
+                reason,
+            } => write!(
+                f,
+                "returned an invalid output for input {r} of the batch: {reason}"
+            ),
             ModelErrorKind::InvalidOutput { row: None, reason } => {
                 write!(f, "returned an invalid output: {reason}")
             }
@@ -719,9 +740,34 @@ impl PredictionTable<Probabilities> {
         path: impl AsRef<Path>,
         id_column: &str,
     ) -> Result<Self, DataError> {
-        let path = path.as_ref();
+        Self::read_classifier::<&str>(info, path.as_ref(), id_column, None)
+    }
+
+    /// Like [`classifier_csv`](Self::classifier_csv), reading only the named class columns,
+    /// in the order given; other columns (a label, a timestamp) are ignored.
+    pub fn classifier_csv_columns<S: AsRef<str>>(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+        class_columns: &[S],
+    ) -> Result<Self, DataError> {
+        Self::read_classifier(info, path.as_ref(), id_column, Some(class_columns))
+    }
+
+    fn read_classifier<S: AsRef<str>>(
+        info: ModelInfo,
+        path: &Path,
+        id_column: &str,
+        named: Option<&[S]>,
+    ) -> Result<Self, DataError> {
         let (mut reader, headers, id_at) = open_table(path, id_column)?;
-        let class_columns: Vec<usize> = (0..headers.len()).filter(|&i| i != id_at).collect();
+        let class_columns: Vec<usize> = match named {
+            Some(names) => names
+                .iter()
+                .map(|n| column_index(&headers, n.as_ref(), path))
+                .collect::<Result<_, _>>()?,
+            None => (0..headers.len()).filter(|&i| i != id_at).collect(),
+        };
         let classes =
             Classes::new(class_columns.iter().map(|&i| headers[i].to_string())).map_err(|e| {
                 DataError::Invalid {
@@ -733,27 +779,19 @@ impl PredictionTable<Probabilities> {
         let mut record = csv::StringRecord::new();
         let mut p = Vec::with_capacity(classes.len());
         while read_record(&mut reader, &mut record, path)? {
-            let line = record_line(&record);
             p.clear();
             for &i in &class_columns {
-                p.push(parse_number(&record, i, &headers, path, line)?);
+                p.push(parse_number(&record, i, &headers, path)?);
             }
             check_probabilities(&classes, &p).map_err(|reason| DataError::Invalid {
-                at: Box::new(Location::file(path).at_line(line)),
+                at: Box::new(record_location(path, &record)),
                 reason,
             })?;
             let probabilities = Probabilities {
                 classes: classes.clone(),
                 p: p.clone().into_boxed_slice(),
             };
-            insert_row(
-                &mut rows,
-                &record[id_at],
-                probabilities,
-                path,
-                line,
-                id_column,
-            )?;
+            insert_row(&mut rows, &record, id_at, probabilities, path, id_column)?;
         }
         non_empty(rows, info, path)
     }
@@ -774,9 +812,8 @@ impl PredictionTable<f64> {
         let mut rows = HashMap::new();
         let mut record = csv::StringRecord::new();
         while read_record(&mut reader, &mut record, path)? {
-            let line = record_line(&record);
-            let y = parse_number(&record, value_at, &headers, path, line)?;
-            insert_row(&mut rows, &record[id_at], y, path, line, id_column)?;
+            let y = parse_number(&record, value_at, &headers, path)?;
+            insert_row(&mut rows, &record, id_at, y, path, id_column)?;
         }
         non_empty(rows, info, path)
     }
@@ -858,10 +895,11 @@ type TableReader = (csv::Reader<std::fs::File>, csv::StringRecord, usize);
 
 fn open_table(path: &Path, id_column: &str) -> Result<TableReader, DataError> {
     let mut reader = crate::data::csv_reader(path)?;
-    let headers = reader
+    let mut headers = reader
         .headers()
         .map_err(|e| crate::data::csv_error(e, path))?
         .clone();
+    headers.trim();
     let id_at = column_index(&headers, id_column, path)?;
     Ok((reader, headers, id_at))
 }
@@ -891,8 +929,12 @@ fn read_record(
         .map_err(|e| crate::data::csv_error(e, path))
 }
 
-fn record_line(record: &csv::StringRecord) -> u64 {
-    record.position().map_or(0, |p| p.line())
+/// Where `record` is in `path` (reads the file again: call only for errors).
+fn record_location(path: &Path, record: &csv::StringRecord) -> Location {
+    Location {
+        line: crate::data::line_at(path, record.position()),
+        ..Location::file(path)
+    }
 }
 
 fn parse_number(
@@ -900,9 +942,8 @@ fn parse_number(
     i: usize,
     headers: &csv::StringRecord,
     path: &Path,
-    line: u64,
 ) -> Result<f64, DataError> {
-    let at = || Location::file(path).at_line(line).in_field(&headers[i]);
+    let at = || record_location(path, record).in_field(&headers[i]);
     let cell = record[i].trim();
     let x: f64 = cell.parse().map_err(|_| DataError::Parse {
         at: Box::new(at()),
@@ -919,22 +960,22 @@ fn parse_number(
 
 fn insert_row<O>(
     rows: &mut HashMap<String, O>,
-    id: &str,
+    record: &csv::StringRecord,
+    id_at: usize,
     value: O,
     path: &Path,
-    line: u64,
     id_column: &str,
 ) -> Result<(), DataError> {
-    let id = id.trim();
+    let id = record[id_at].trim();
     if id.is_empty() {
         return Err(DataError::Invalid {
-            at: Box::new(Location::file(path).at_line(line).in_field(id_column)),
+            at: Box::new(record_location(path, record).in_field(id_column)),
             reason: "empty row id".into(),
         });
     }
     if rows.insert(id.to_string(), value).is_some() {
         return Err(DataError::DuplicateId {
-            at: Box::new(Location::file(path).at_line(line).in_field(id_column)),
+            at: Box::new(record_location(path, record).in_field(id_column)),
             id: id.to_string(),
         });
     }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{DataError, Dataset, Features, Labels, Location, check_class_names, check_finite};
+use super::{DataError, Dataset, Features, Labels, Location, check_class_names, check_row};
 
 /// How to read a CSV file into a [`Dataset`]: which column holds the label, which the row
 /// id, and which cell values mean "missing".
@@ -107,9 +107,33 @@ pub(crate) fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, Data
     Ok(csv::ReaderBuilder::new().from_reader(file))
 }
 
+/// The 1-based line of the record at `position` in `path`, counting `\n`, `\r\n` and a lone
+/// `\r` as line ends. (The csv crate's own line count misses blank lines and `\r\n`.)
+/// Computed only for errors: it reads the file again.
+pub(crate) fn line_at(path: &Path, position: Option<&csv::Position>) -> Option<u64> {
+    let position = position?;
+    let bytes = std::fs::read(path).ok()?;
+    let mut start = (position.byte() as usize).min(bytes.len());
+    // The recorded offset can sit before the line ends the reader skipped.
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    let mut line = 1;
+    let mut i = 0;
+    while i < start {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(line)
+}
+
 /// Converts a csv error into a [`DataError`] at its position in `path`.
 pub(crate) fn csv_error(error: csv::Error, path: &Path) -> DataError {
-    let line = error.position().map(|p| p.line());
+    let line = line_at(path, error.position());
     match error.into_kind() {
         csv::ErrorKind::Io(source) => DataError::Io {
             path: path.to_path_buf(),
@@ -175,6 +199,21 @@ where
     };
     let label_at = column(&options.label)?;
     let id_at = options.id.as_deref().map(column).transpose()?;
+    for (role, name) in [
+        ("label", Some(&options.label)),
+        ("row id", options.id.as_ref()),
+    ] {
+        if let Some(name) = name
+            && R::SCHEMA.index_of(name).is_some()
+        {
+            return Err(DataError::Setting {
+                reason: format!(
+                    "{}: the {role} column `{name}` is also a feature of the row type; a model must not read its {role} (mark the field #[features(skip)] or remove it)",
+                    path.display()
+                ),
+            });
+        }
+    }
     // Every column, label and id included, goes to serde: the row type picks the fields it
     // wants (a skipped id field can key a prediction table) and ignores the rest.
     let feature_headers = csv::StringRecord::from(headers.clone());
@@ -193,11 +232,15 @@ where
         .read_record(&mut record)
         .map_err(|e| csv_error(e, path))?
     {
-        let line = record.position().map_or(0, |p| p.line());
-        let at = |field: &str| Location::file(path).at_line(line).in_field(field);
+        let position = record.position().cloned();
+        let here = || Location {
+            line: line_at(path, position.as_ref()),
+            ..Location::file(path)
+        };
+        let at = |field: &str| here().in_field(field);
         if record.len() != headers.len() {
             return Err(DataError::Parse {
-                at: Box::new(Location::file(path).at_line(line)),
+                at: Box::new(here()),
                 message: format!(
                     "record has {} fields, the header has {}",
                     record.len(),
@@ -269,7 +312,7 @@ where
                         .field()
                         .and_then(|f| feature_headers.get(f as usize))
                         .map(str::to_string);
-                    let mut loc = Location::file(path).at_line(line);
+                    let mut loc = here();
                     loc.field = field;
                     return DataError::Parse {
                         at: Box::new(loc),
@@ -286,11 +329,11 @@ where
                 _ => e.to_string(),
             };
             DataError::Parse {
-                at: Box::new(Location::file(path).at_line(line)),
+                at: Box::new(here()),
                 message,
             }
         })?;
-        check_finite(&row, Location::file(path).at_line(line))?;
+        check_row(&row, here)?;
         rows.push(row);
     }
 
@@ -300,7 +343,7 @@ where
         });
     }
     let labels = if options.regression {
-        Labels::Values(values)
+        Labels::values(values)?
     } else {
         match &options.classes {
             Some(classes) => Labels::with_classes(classes.iter().cloned(), &class_labels)?,

@@ -309,6 +309,16 @@ pub struct ValueError {
 }
 
 impl ValueError {
+    /// A value that does not fit, and why; for `FeatureValue` implementations of user types.
+    /// The derived code attaches the feature's name.
+    pub fn new(value: Value, reason: &'static str) -> Self {
+        ValueError {
+            feature: "",
+            value,
+            reason,
+        }
+    }
+
     /// The feature that rejected the value.
     pub fn feature(&self) -> &'static str {
         self.feature
@@ -395,7 +405,13 @@ macro_rules! int_feature {
             }
             fn from_value(value: Value) -> Result<Self, ValueError> {
                 match value {
-                    Value::Number(x) if x.fract() == 0.0 && x >= <$t>::MIN as f64 && x <= <$t>::MAX as f64 => {
+                    // Through i128, which holds every value of every type here exactly, so the
+                    // bounds are exact (`i64::MAX as f64` rounds up to 2^63).
+                    Value::Number(x)
+                        if x.fract() == 0.0
+                            && x.abs() < 1e38
+                            && (<$t>::MIN as i128..=<$t>::MAX as i128).contains(&(x as i128)) =>
+                    {
                         Ok(x as $t)
                     }
                     Value::Number(_) => reject(value, concat!("not a whole number in the range of ", stringify!($t))),

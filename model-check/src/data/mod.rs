@@ -23,7 +23,7 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand::seq::SliceRandom;
 
 pub use csv_load::CsvOptions;
-pub(crate) use csv_load::{csv_error, csv_reader};
+pub(crate) use csv_load::{csv_error, csv_reader, line_at};
 pub use encode::Encoder;
 pub use error::{DataError, Location};
 pub use features::{
@@ -40,19 +40,30 @@ pub fn seeded_rng(seed: u64) -> SeededRng {
     Xoshiro256PlusPlus::seed_from_u64(seed)
 }
 
+fn next_uid() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// One label per row: class names for classification, numbers for regression.
+///
+/// Built only through checked constructors, so every class index is valid and every
+/// numeric target finite.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Labels {
+pub struct Labels(LabelsInner);
+
+#[derive(Debug, Clone, PartialEq)]
+enum LabelsInner {
     /// Class labels, stored as indices into `classes`.
     Classes {
-        /// The class names.
         classes: Arc<[String]>,
-        /// One index into `classes` per row.
         index: Vec<u32>,
     },
     /// Numeric targets.
     Values(Vec<f64>),
 }
+
+use LabelsInner::{Classes as ClassLabels, Values as ValueLabels};
 
 impl Labels {
     /// Class labels; the classes are the distinct labels, sorted (as scikit-learn does).
@@ -114,10 +125,10 @@ impl Labels {
                     })
             })
             .collect::<Result<Vec<u32>, _>>()?;
-        Ok(Labels::Classes {
+        Ok(Labels(ClassLabels {
             classes: classes.into(),
             index,
-        })
+        }))
     }
 
     /// Numeric targets; NaN or infinity is an error naming its row.
@@ -128,14 +139,14 @@ impl Labels {
                 reason: format!("label {} is not a finite number", values[row]),
             });
         }
-        Ok(Labels::Values(values))
+        Ok(Labels(ValueLabels(values)))
     }
 
     /// The number of labels.
     pub fn len(&self) -> usize {
-        match self {
-            Labels::Classes { index, .. } => index.len(),
-            Labels::Values(v) => v.len(),
+        match &self.0 {
+            ClassLabels { index, .. } => index.len(),
+            ValueLabels(v) => v.len(),
         }
     }
 
@@ -146,17 +157,17 @@ impl Labels {
 
     /// The class names, for class labels.
     pub fn class_names(&self) -> Option<&[String]> {
-        match self {
-            Labels::Classes { classes, .. } => Some(classes),
-            Labels::Values(_) => None,
+        match &self.0 {
+            ClassLabels { classes, .. } => Some(classes),
+            ValueLabels(_) => None,
         }
     }
 
     /// Each row's class, as an index into [`class_names`](Self::class_names), for class labels.
     pub fn class_indices(&self) -> Option<&[u32]> {
-        match self {
-            Labels::Classes { index, .. } => Some(index),
-            Labels::Values(_) => None,
+        match &self.0 {
+            ClassLabels { index, .. } => Some(index),
+            ValueLabels(_) => None,
         }
     }
 
@@ -171,37 +182,45 @@ impl Labels {
     /// # Ok::<(), model_check::data::DataError>(())
     /// ```
     pub fn indicator(&self, class: &str) -> Option<Vec<bool>> {
-        let Labels::Classes { classes, index } = self else {
+        let ClassLabels { classes, index } = &self.0 else {
             return None;
         };
         let c = classes.iter().position(|name| name == class)? as u32;
         Some(index.iter().map(|&i| i == c).collect())
     }
 
-    /// The class name of row `row`, for class labels.
-    pub fn class_of(&self, row: usize) -> Option<&str> {
-        match self {
-            Labels::Classes { classes, index } => Some(&classes[index[row] as usize]),
-            Labels::Values(_) => None,
+    /// The numeric targets, for numeric labels.
+    pub fn targets(&self) -> Option<&[f64]> {
+        match &self.0 {
+            ValueLabels(v) => Some(v),
+            ClassLabels { .. } => None,
         }
     }
 
-    /// The numeric target of row `row`, for numeric labels.
+    /// The class name of row `row`, for class labels (`None` out of range).
+    pub fn class_of(&self, row: usize) -> Option<&str> {
+        match &self.0 {
+            ClassLabels { classes, index } => index.get(row).map(|&i| classes[i as usize].as_str()),
+            ValueLabels(_) => None,
+        }
+    }
+
+    /// The numeric target of row `row`, for numeric labels (`None` out of range).
     pub fn value_of(&self, row: usize) -> Option<f64> {
-        match self {
-            Labels::Values(v) => Some(v[row]),
-            Labels::Classes { .. } => None,
+        match &self.0 {
+            ValueLabels(v) => v.get(row).copied(),
+            ClassLabels { .. } => None,
         }
     }
 
     fn subset(&self, rows: &[usize]) -> Labels {
-        match self {
-            Labels::Classes { classes, index } => Labels::Classes {
+        Labels(match &self.0 {
+            ClassLabels { classes, index } => ClassLabels {
                 classes: classes.clone(),
                 index: rows.iter().map(|&r| index[r]).collect(),
             },
-            Labels::Values(v) => Labels::Values(rows.iter().map(|&r| v[r]).collect()),
-        }
+            ValueLabels(v) => ValueLabels(rows.iter().map(|&r| v[r]).collect()),
+        })
     }
 }
 
@@ -248,6 +267,9 @@ pub(crate) fn check_class_names(classes: &[String]) -> Result<(), DataError> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Dataset<R> {
+    /// Identifies the rows for the predict-once cache: new for every constructed, sampled or
+    /// subset dataset; shared by clones, which hold the same rows.
+    uid: u64,
     name: String,
     rows: Vec<R>,
     labels: Labels,
@@ -274,6 +296,7 @@ impl<R> Dataset<R> {
             });
         }
         Ok(Dataset {
+            uid: next_uid(),
             name: "dataset".into(),
             rows: inputs,
             labels,
@@ -313,6 +336,11 @@ impl<R> Dataset<R> {
         }
         self.ids = Some(ids);
         Ok(self)
+    }
+
+    /// An identity for these rows, unique within the process (clones share it).
+    pub(crate) fn uid(&self) -> u64 {
+        self.uid
     }
 
     /// The dataset's name.
@@ -420,9 +448,9 @@ impl<R> Dataset<R> {
     }
 
     /// `n` distinct row positions drawn uniformly with `seed`, in increasing order. Asking
-    /// for more rows than there are is an error.
+    /// for no rows, or more rows than there are, is an error.
     pub fn sample_rows(&self, n: usize, seed: u64) -> Result<Vec<usize>, DataError> {
-        if n > self.len() {
+        if n == 0 || n > self.len() {
             return Err(DataError::Setting {
                 reason: format!("cannot sample {n} rows from {} rows", self.len()),
             });
@@ -435,16 +463,28 @@ impl<R> Dataset<R> {
 }
 
 impl<R: Clone> Dataset<R> {
-    /// The dataset restricted to `rows` (positions, in the order given), with labels, ids and
-    /// tags carried over (tags renumbered).
-    ///
-    /// # Panics
-    ///
-    /// When a position is out of range; positions come from tags, cohorts or sampling.
-    pub fn subset(&self, rows: &[usize]) -> Dataset<R> {
+    /// The dataset restricted to `rows` (distinct positions, in the order given), with
+    /// labels, ids and tags carried over (tags renumbered). An empty selection, a position
+    /// out of range or a repeated position is an error.
+    pub fn subset(&self, rows: &[usize]) -> Result<Dataset<R>, DataError> {
+        if rows.is_empty() {
+            return Err(DataError::Empty {
+                what: format!("a subset of dataset `{}`", self.name),
+            });
+        }
         let mut new_position = vec![usize::MAX; self.len()];
         for (new, &old) in rows.iter().enumerate() {
-            new_position[old] = new;
+            let Some(slot) = new_position.get_mut(old) else {
+                return Err(DataError::Setting {
+                    reason: format!("row {old} is out of range for {} rows", self.len()),
+                });
+            };
+            if *slot != usize::MAX {
+                return Err(DataError::Setting {
+                    reason: format!("row {old} is selected twice"),
+                });
+            }
+            *slot = new;
         }
         let tags = self
             .tags
@@ -459,7 +499,8 @@ impl<R: Clone> Dataset<R> {
                 (name.clone(), kept)
             })
             .collect();
-        Dataset {
+        Ok(Dataset {
+            uid: next_uid(),
             name: self.name.clone(),
             rows: rows.iter().map(|&r| self.rows[r].clone()).collect(),
             labels: self.labels.subset(rows),
@@ -468,12 +509,12 @@ impl<R: Clone> Dataset<R> {
                 .as_ref()
                 .map(|ids| rows.iter().map(|&r| ids[r].clone()).collect()),
             tags,
-        }
+        })
     }
 
     /// A seeded random sample of `n` rows; see [`Dataset::sample_rows`].
     pub fn sample(&self, n: usize, seed: u64) -> Result<Dataset<R>, DataError> {
-        Ok(self.subset(&self.sample_rows(n, seed)?))
+        self.subset(&self.sample_rows(n, seed)?)
     }
 
     /// Splits the rows at random into two datasets, the first holding `fraction` of them
@@ -508,16 +549,17 @@ impl<R: Clone> Dataset<R> {
         let (a, b) = order.split_at_mut(first);
         a.sort_unstable();
         b.sort_unstable();
-        Ok((self.subset(a), self.subset(b)))
+        Ok((self.subset(a)?, self.subset(b)?))
     }
 }
 
 impl<R: Features> Dataset<R> {
-    /// A dataset of feature rows. Every numeric feature must be finite; the dataset must not
-    /// be empty and must have one label per row.
+    /// A dataset of feature rows. Every number must be finite and inside its declared range,
+    /// only `Option` fields may be missing; the dataset must not be empty and must have one
+    /// label per row.
     pub fn from_rows(rows: Vec<R>, labels: Labels) -> Result<Self, DataError> {
         for (i, row) in rows.iter().enumerate() {
-            check_finite(row, Location::row(i))?;
+            check_row(row, || Location::row(i))?;
         }
         Dataset::from_inputs(rows, labels)
     }
@@ -558,18 +600,35 @@ impl<R: Features> Dataset<R> {
     }
 }
 
-/// Rejects NaN and infinite numeric features, naming the feature.
-pub(crate) fn check_finite<R: Features>(row: &R, at: Location) -> Result<(), DataError> {
+/// Checks a row against its schema, naming the feature at fault: numbers must be finite and
+/// inside a declared range; only optional features may be missing, and an empty category
+/// counts as missing. `at` gives the row's location (computed only on error).
+pub(crate) fn check_row<R: Features>(row: &R, at: impl Fn() -> Location) -> Result<(), DataError> {
     let schema = R::SCHEMA;
     for (i, spec) in schema.iter().enumerate() {
-        if spec.is_numeric()
-            && let Value::Number(x) = row.value(i)
-            && !x.is_finite()
-        {
-            return Err(DataError::Invalid {
-                at: Box::new(at.in_field(spec.name())),
-                reason: format!("{x} is not a finite number"),
-            });
+        let invalid = |reason: String| DataError::Invalid {
+            at: Box::new(at().in_field(spec.name())),
+            reason,
+        };
+        match row.value(i) {
+            Value::Number(x) if !x.is_finite() => {
+                return Err(invalid(format!("{x} is not a finite number")));
+            }
+            Value::Number(x) => {
+                if let Some((lo, hi)) = spec.range()
+                    && !(lo..=hi).contains(&x)
+                {
+                    return Err(invalid(format!(
+                        "{x} is outside the declared range [{lo}, {hi}]"
+                    )));
+                }
+            }
+            Value::Category(c) if c.is_empty() && !spec.is_optional() => {
+                return Err(invalid(
+                    "the value is missing, and the field is not an Option".into(),
+                ));
+            }
+            Value::Category(_) | Value::Missing => {}
         }
     }
     Ok(())

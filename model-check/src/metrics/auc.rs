@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 /// Positives and negatives counted per distinct score: enough to compute the exact ROC AUC
 /// (ties count one half, as scikit-learn's `roc_auc_score`), and mergeable.
 ///
-/// Memory grows with the number of distinct scores, not rows.
+/// Memory grows with the number of distinct scores: for continuous scores, one entry per row.
 ///
 /// ```
 /// use model_check::metrics::RankCounts;

@@ -26,6 +26,12 @@ pub struct MetricError {
     reason: String,
 }
 
+impl MetricError {
+    pub(crate) fn new(reason: String) -> Self {
+        MetricError { reason }
+    }
+}
+
 impl fmt::Display for MetricError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.reason)
@@ -54,7 +60,7 @@ impl std::error::Error for MetricError {}
 /// assert_eq!(m.confusion(0, 1), 1);
 /// assert_eq!(m.roc_auc(1), Some(1.0));
 /// // Each class has one true positive and one error: F1 = 2·1 / (2·1 + 1) for both.
-/// assert!((m.f1_average(Average::Macro) - 2.0 / 3.0).abs() < 1e-15);
+/// assert!((m.f1_average(Average::Macro).unwrap() - 2.0 / 3.0).abs() < 1e-15);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -238,53 +244,69 @@ impl ClassificationMetrics {
         Proportion::new(support - self.true_positives(c), support)
     }
 
-    /// The F1 score of class `c`, `2·TP / (2·TP + FP + FN)`; 0 when undefined.
-    pub fn f1(&self, c: usize) -> f64 {
+    /// The F1 score of class `c`, `2·TP / (2·TP + FP + FN)`; `None` when the class is
+    /// neither true nor predicted in any row.
+    pub fn f1(&self, c: usize) -> Option<f64> {
         let tp = self.true_positives(c);
         let denominator = self.support(c) + self.predicted_count(c);
-        if denominator == 0 {
-            0.0
-        } else {
-            2.0 * tp as f64 / denominator as f64
-        }
+        (denominator > 0).then(|| 2.0 * tp as f64 / denominator as f64)
     }
 
-    fn average(&self, average: Average, per_class: impl Fn(usize) -> f64, micro: f64) -> f64 {
-        let k = self.k();
-        match average {
-            Average::Macro => (0..k).map(&per_class).sum::<f64>() / k as f64,
+    /// The index of the class called `name`.
+    pub fn class_index(&self, name: &str) -> Option<usize> {
+        self.classes.index_of(name)
+    }
+
+    /// Averages a per-class score over the classes present (true or predicted in some row),
+    /// as scikit-learn does by default; `None` when there are no rows.
+    fn average(
+        &self,
+        average: Average,
+        per_class: impl Fn(usize) -> f64,
+        micro: f64,
+    ) -> Option<f64> {
+        if self.n() == 0 {
+            return None;
+        }
+        let present: Vec<usize> = (0..self.k())
+            .filter(|&c| self.support(c) + self.predicted_count(c) > 0)
+            .collect();
+        Some(match average {
+            Average::Macro => {
+                present.iter().map(|&c| per_class(c)).sum::<f64>() / present.len() as f64
+            }
             Average::Micro => micro,
             Average::Weighted => {
-                let total: u64 = (0..k).map(|c| self.support(c)).sum();
-                if total == 0 {
-                    return 0.0;
-                }
-                (0..k)
-                    .map(|c| per_class(c) * self.support(c) as f64)
+                present
+                    .iter()
+                    .map(|&c| per_class(c) * self.support(c) as f64)
                     .sum::<f64>()
-                    / total as f64
+                    / self.n() as f64
             }
-        }
+        })
     }
 
-    /// Precision averaged over classes (undefined per-class values count as 0).
-    pub fn precision_average(&self, average: Average) -> f64 {
+    /// Precision averaged over the classes present; a class never predicted counts as 0
+    /// (scikit-learn's `zero_division=0`). `None` when there are no rows.
+    pub fn precision_average(&self, average: Average) -> Option<f64> {
         // Summed over classes, true positives are the correct rows and predictions are all
         // rows, so micro precision is accuracy.
         let micro = self.accuracy().rate_or_zero();
         self.average(average, |c| self.precision(c).rate_or_zero(), micro)
     }
 
-    /// Recall averaged over classes (undefined per-class values count as 0).
-    pub fn recall_average(&self, average: Average) -> f64 {
+    /// Recall averaged over the classes present; a class with no true rows counts as 0.
+    /// `None` when there are no rows.
+    pub fn recall_average(&self, average: Average) -> Option<f64> {
         let micro = self.accuracy().rate_or_zero();
         self.average(average, |c| self.recall(c).rate_or_zero(), micro)
     }
 
-    /// F1 averaged over classes (macro: the mean of per-class F1).
-    pub fn f1_average(&self, average: Average) -> f64 {
+    /// F1 averaged over the classes present (macro: the mean of per-class F1). `None` when
+    /// there are no rows.
+    pub fn f1_average(&self, average: Average) -> Option<f64> {
         let micro = self.accuracy().rate_or_zero();
-        self.average(average, |c| self.f1(c), micro)
+        self.average(average, |c| self.f1(c).unwrap_or(0.0), micro)
     }
 
     /// One-vs-rest ROC AUC of class `c`'s probability; `None` unless the rows hold both
@@ -323,5 +345,23 @@ impl ClassificationMetrics {
             ece += (bin.n as f64 / n as f64) * (accuracy - confidence).abs();
         }
         Some(ece)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_skip_classes_absent_from_truth_and_predictions() {
+        // scikit-learn: f1_score(["No"], ["No"], average="macro") == 1.0, because only the
+        // labels present in y_true or y_pred are averaged.
+        let mut m = ClassificationMetrics::new(Classes::new(["No", "Yes"]).unwrap());
+        m.add(0, &[0.9, 0.1]).unwrap();
+        assert_eq!(m.f1_average(Average::Macro), Some(1.0));
+        assert_eq!(m.precision_average(Average::Macro), Some(1.0));
+        assert_eq!(m.f1(1), None, "Yes is neither true nor predicted");
+        let empty = ClassificationMetrics::new(Classes::new(["No", "Yes"]).unwrap());
+        assert_eq!(empty.f1_average(Average::Weighted), None);
     }
 }

@@ -7,8 +7,8 @@
 //!
 //! Definitions follow scikit-learn (the parity tests compare to it to 1e-9): the predicted
 //! class is the most probable one (the first on ties), per-class precision, recall and F1
-//! with macro, micro and weighted averages (an undefined ratio counts as 0, as
-//! `zero_division=0`), one-vs-rest ROC AUC, log loss with probabilities clipped to
+//! with macro, micro and weighted averages over the classes present (an undefined per-class
+//! ratio counts as 0, as `zero_division=0`), one-vs-rest ROC AUC, log loss with probabilities clipped to
 //! `[ε, 1 − ε]`, Brier score, and MAE, RMSE and R² for regression. Every proportion is a
 //! [`Proportion`] whose [`wilson`](Proportion::wilson) interval matches statsmodels'
 //! `proportion_confint(method="wilson")`.
@@ -20,7 +20,7 @@ mod regression;
 use std::fmt;
 
 pub use auc::RankCounts;
-pub use classification::{Average, ClassificationMetrics, MetricError};
+pub use classification::{Average, CALIBRATION_BINS, ClassificationMetrics, MetricError};
 pub use regression::RegressionMetrics;
 
 /// The standard normal quantile for a two-sided 95% interval, `Φ⁻¹(0.975)`, as
@@ -28,7 +28,7 @@ pub use regression::RegressionMetrics;
 pub const Z_95: f64 = 1.959_963_984_540_054;
 
 /// A confidence interval `[lo, hi]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Interval {
     /// Lower bound.
     pub lo: f64,
@@ -65,10 +65,8 @@ impl Interval {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Proportion {
-    /// The number of successes.
-    pub successes: u64,
-    /// The number of trials.
-    pub n: u64,
+    successes: u64,
+    n: u64,
 }
 
 impl Proportion {
@@ -80,6 +78,16 @@ impl Proportion {
     pub fn new(successes: u64, n: u64) -> Self {
         assert!(successes <= n, "{successes} successes out of {n} trials");
         Proportion { successes, n }
+    }
+
+    /// The number of successes.
+    pub fn successes(&self) -> u64 {
+        self.successes
+    }
+
+    /// The number of trials.
+    pub fn n(&self) -> u64 {
+        self.n
     }
 
     /// The observed rate, or `None` when there are no trials.

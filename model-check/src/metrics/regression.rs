@@ -1,6 +1,6 @@
 //! Regression metrics from one pass over (truth, prediction) pairs.
 
-use super::Sum;
+use super::{MetricError, Sum};
 
 /// MAE, MSE, RMSE and R², accumulated in one pass and mergeable.
 ///
@@ -12,11 +12,13 @@ use super::Sum;
 ///
 /// let mut m = RegressionMetrics::default();
 /// for (y, pred) in [(3.0, 2.5), (-0.5, 0.0), (2.0, 2.0), (7.0, 8.0)] {
-///     m.add(y, pred);
+///     m.add(y, pred)?;
 /// }
 /// assert_eq!(m.mae(), Some(0.5));
 /// assert_eq!(m.mse(), Some(0.375));
 /// assert!((m.r2().unwrap() - 0.948_608_137_044_967_9).abs() < 1e-15); // scikit-learn's r2_score
+/// assert!(m.add(1.0, f64::NAN).is_err());
+/// # Ok::<(), model_check::metrics::MetricError>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct RegressionMetrics {
@@ -29,9 +31,13 @@ pub struct RegressionMetrics {
 }
 
 impl RegressionMetrics {
-    /// Adds a row: the true value and the prediction. Both must be finite (datasets and
-    /// model adapters check this).
-    pub fn add(&mut self, truth: f64, prediction: f64) {
+    /// Adds a row: the true value and the prediction; either not finite is an error.
+    pub fn add(&mut self, truth: f64, prediction: f64) -> Result<(), MetricError> {
+        if !truth.is_finite() || !prediction.is_finite() {
+            return Err(MetricError::new(format!(
+                "truth {truth} and prediction {prediction} must both be finite"
+            )));
+        }
         let error = prediction - truth;
         self.absolute.add(error.abs());
         self.squared.add(error * error);
@@ -39,6 +45,7 @@ impl RegressionMetrics {
         let delta = truth - self.mean;
         self.mean += delta / self.n as f64;
         self.spread += delta * (truth - self.mean);
+        Ok(())
     }
 
     /// Adds the rows of `other`.

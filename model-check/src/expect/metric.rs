@@ -1,0 +1,874 @@
+//! Metric thresholds: a metric on the selected rows must be at least (or at most) a value.
+//!
+//! Verdicts are statistics. A rate (accuracy, recall, precision, false-positive and
+//! false-negative rates) carries its Wilson 95% interval; any other metric (F1, ROC AUC, log
+//! loss, Brier score, calibration error, MAE, RMSE, R²) a seeded percentile-bootstrap 95%
+//! interval. The verdict is `Pass` when the whole interval clears the threshold, `Fail` when
+//! the whole interval misses it, and otherwise `Inconclusive`, with the number of rows that
+//! would decide it if the observed value held. `point_estimate()` compares the estimate alone,
+//! and the report says so.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use rand::RngExt;
+
+use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
+use crate::cohort::EvalError;
+use crate::data::{DataError, Labels, seeded_rng};
+use crate::metrics::{ClassificationMetrics, Interval, Proportion, RegressionMetrics};
+use crate::model::{Classes, Model, Probabilities};
+
+/// The bootstrap resamples used unless told otherwise.
+pub const DEFAULT_RESAMPLES: u32 = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    AtLeast,
+    AtMost,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::AtLeast => "at least",
+            Direction::AtMost => "at most",
+        })
+    }
+}
+
+/// Settings shared by every threshold.
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    direction: Direction,
+    threshold: f64,
+    point_estimate: bool,
+    min_rows: u64,
+    resamples: u32,
+}
+
+impl Rule {
+    fn new(direction: Direction, threshold: f64) -> Self {
+        Rule {
+            direction,
+            threshold,
+            point_estimate: false,
+            min_rows: 1,
+            resamples: DEFAULT_RESAMPLES,
+        }
+    }
+
+    /// The verdict for `estimate` with `interval` (ignored in point-estimate mode).
+    fn verdict(&self, estimate: f64, interval: Interval) -> Verdict {
+        let t = self.threshold;
+        let (clears, misses) = if self.point_estimate {
+            match self.direction {
+                Direction::AtLeast => (estimate >= t, estimate < t),
+                Direction::AtMost => (estimate <= t, estimate > t),
+            }
+        } else {
+            match self.direction {
+                Direction::AtLeast => (interval.lo >= t, interval.hi < t),
+                Direction::AtMost => (interval.hi <= t, interval.lo > t),
+            }
+        };
+        if clears {
+            Verdict::Pass
+        } else if misses {
+            Verdict::Fail
+        } else {
+            Verdict::Inconclusive
+        }
+    }
+
+    fn method(&self, proportion: bool) -> Method {
+        match (self.point_estimate, proportion) {
+            (true, _) => Method::PointEstimate,
+            (false, true) => Method::Wilson,
+            (false, false) => Method::Bootstrap {
+                resamples: self.resamples,
+            },
+        }
+    }
+}
+
+/// Builder methods shared by the threshold types.
+macro_rules! threshold_settings {
+    ($t:ty) => {
+        impl $t {
+            /// Decides on the estimate alone, with no allowance for sampling error. Reports
+            /// label the verdict as a point estimate.
+            pub fn point_estimate(mut self) -> Self {
+                self.rule.point_estimate = true;
+                self
+            }
+
+            /// Below `n` rows the verdict is `Inconclusive` (default 1: an empty cohort is
+            /// never a pass).
+            pub fn min_rows(mut self, n: u64) -> Self {
+                self.rule.min_rows = n.max(1);
+                self
+            }
+
+            /// The number of bootstrap resamples for metrics that are not rates (default
+            /// [`DEFAULT_RESAMPLES`]).
+            pub fn resamples(mut self, b: u32) -> Self {
+                self.rule.resamples = b;
+                self
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum ClassMetricKind {
+    Accuracy,
+    Recall(String),
+    Precision(String),
+    FalsePositiveRate(String),
+    FalseNegativeRate(String),
+    F1(String),
+    RocAuc(String),
+    LogLoss,
+    Brier,
+    CalibrationError,
+}
+
+/// A classification metric, to be compared with a threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassMetric {
+    kind: ClassMetricKind,
+}
+
+/// Accuracy: correct predictions out of all rows (a rate).
+pub fn accuracy() -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::Accuracy,
+    }
+}
+
+/// Recall (true-positive rate) of `class` (a rate).
+pub fn recall(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::Recall(class.into()),
+    }
+}
+
+/// Precision of `class` (a rate).
+pub fn precision(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::Precision(class.into()),
+    }
+}
+
+/// False-positive rate of `class`, one-vs-rest (a rate).
+pub fn false_positive_rate(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::FalsePositiveRate(class.into()),
+    }
+}
+
+/// False-negative rate of `class`, `1 − recall` (a rate).
+pub fn false_negative_rate(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::FalseNegativeRate(class.into()),
+    }
+}
+
+/// F1 score of `class`.
+pub fn f1(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::F1(class.into()),
+    }
+}
+
+/// One-vs-rest ROC AUC of `class`.
+pub fn roc_auc(class: impl Into<String>) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::RocAuc(class.into()),
+    }
+}
+
+/// Log loss (mean negative log-probability of the true class).
+pub fn log_loss() -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::LogLoss,
+    }
+}
+
+/// Brier score.
+pub fn brier_score() -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::Brier,
+    }
+}
+
+/// Expected calibration error (10 equal-width bins of the top-class probability).
+pub fn expected_calibration_error() -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::CalibrationError,
+    }
+}
+
+impl ClassMetric {
+    /// The metric must be at least `threshold`.
+    pub fn at_least(self, threshold: f64) -> ClassThreshold {
+        ClassThreshold {
+            metric: self,
+            rule: Rule::new(Direction::AtLeast, threshold),
+        }
+    }
+
+    /// The metric must be at most `threshold`.
+    pub fn at_most(self, threshold: f64) -> ClassThreshold {
+        ClassThreshold {
+            metric: self,
+            rule: Rule::new(Direction::AtMost, threshold),
+        }
+    }
+
+    fn is_rate(&self) -> bool {
+        use ClassMetricKind::*;
+        matches!(
+            self.kind,
+            Accuracy | Recall(_) | Precision(_) | FalsePositiveRate(_) | FalseNegativeRate(_)
+        )
+    }
+
+    /// Bounded to `[0, 1]`, so a threshold outside it cannot be meant.
+    fn is_bounded(&self) -> bool {
+        !matches!(self.kind, ClassMetricKind::LogLoss)
+    }
+
+    fn class(&self) -> Option<&str> {
+        use ClassMetricKind::*;
+        match &self.kind {
+            Recall(c) | Precision(c) | FalsePositiveRate(c) | FalseNegativeRate(c) | F1(c)
+            | RocAuc(c) => Some(c),
+            Accuracy | LogLoss | Brier | CalibrationError => None,
+        }
+    }
+
+    /// The rate behind a rate metric.
+    fn proportion(&self, m: &ClassificationMetrics, class: usize) -> Option<Proportion> {
+        use ClassMetricKind::*;
+        Some(match self.kind {
+            Accuracy => m.accuracy(),
+            Recall(_) => m.recall(class),
+            Precision(_) => m.precision(class),
+            FalsePositiveRate(_) => m.false_positive_rate(class),
+            FalseNegativeRate(_) => m.false_negative_rate(class),
+            _ => return None,
+        })
+    }
+
+    /// The metric's value, `None` where undefined.
+    fn value(&self, m: &ClassificationMetrics, class: usize) -> Option<f64> {
+        use ClassMetricKind::*;
+        match self.kind {
+            F1(_) => m.f1(class),
+            RocAuc(_) => m.roc_auc(class),
+            LogLoss => m.log_loss(),
+            Brier => m.brier(),
+            CalibrationError => m.expected_calibration_error(),
+            _ => self.proportion(m, class)?.rate(),
+        }
+    }
+}
+
+impl fmt::Display for ClassMetric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ClassMetricKind::*;
+        match &self.kind {
+            Accuracy => f.write_str("accuracy"),
+            Recall(c) => write!(f, "recall of `{c}`"),
+            Precision(c) => write!(f, "precision of `{c}`"),
+            FalsePositiveRate(c) => write!(f, "false-positive rate of `{c}`"),
+            FalseNegativeRate(c) => write!(f, "false-negative rate of `{c}`"),
+            F1(c) => write!(f, "F1 of `{c}`"),
+            RocAuc(c) => write!(f, "ROC AUC of `{c}`"),
+            LogLoss => f.write_str("log loss"),
+            Brier => f.write_str("Brier score"),
+            CalibrationError => f.write_str("expected calibration error"),
+        }
+    }
+}
+
+/// A classification metric compared with a threshold; see the [module docs](self).
+///
+/// ```
+/// use model_check::expect::{accuracy, recall};
+///
+/// let e = recall("Yes").at_least(0.7);
+/// # let _ = e;
+/// let strict = accuracy().at_least(0.8).min_rows(100).point_estimate();
+/// # let _ = strict;
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClassThreshold {
+    metric: ClassMetric,
+    rule: Rule,
+}
+
+threshold_settings!(ClassThreshold);
+
+/// `80%` for rates, `0.8` otherwise.
+fn show(value: f64, rate: bool) -> String {
+    if rate {
+        let pct = 100.0 * value;
+        if (pct - pct.round()).abs() < 1e-9 {
+            format!("{pct:.0}%")
+        } else {
+            format!("{pct}%")
+        }
+    } else {
+        format!("{value}")
+    }
+}
+
+fn setting_error(reason: String) -> EvalError {
+    EvalError::Data(DataError::Setting { reason })
+}
+
+fn check_threshold(
+    threshold: f64,
+    bounded: bool,
+    what: &dyn fmt::Display,
+) -> Result<(), EvalError> {
+    if !threshold.is_finite() || (bounded && !(0.0..=1.0).contains(&threshold)) {
+        return Err(setting_error(format!(
+            "threshold {threshold} for {what} is outside {}",
+            if bounded {
+                "[0, 1]"
+            } else {
+                "the finite numbers"
+            }
+        )));
+    }
+    Ok(())
+}
+
+/// Each selected row's true class, as an index into the model's classes.
+fn true_classes(
+    labels: &Labels,
+    rows: &[usize],
+    classes: &Classes,
+    model: &str,
+) -> Result<Vec<usize>, EvalError> {
+    let (Some(names), Some(index)) = (labels.class_names(), labels.class_indices()) else {
+        return Err(setting_error(
+            "the dataset has numeric labels; use a regression metric".into(),
+        ));
+    };
+    let map: Vec<Option<usize>> = names.iter().map(|c| classes.index_of(c)).collect();
+    rows.iter()
+        .map(|&r| {
+            map[index[r] as usize].ok_or_else(|| {
+                setting_error(format!(
+                    "row {r}: label {:?} is not a class of model `{model}` (classes: {classes})",
+                    names[index[r] as usize]
+                ))
+            })
+        })
+        .collect()
+}
+
+impl<M> Expectation<M> for ClassThreshold
+where
+    M: Model<Output = Probabilities> + 'static,
+    M::Input: Clone,
+{
+    fn describe(&self) -> String {
+        format!(
+            "{} is {} {}",
+            self.metric,
+            self.rule.direction,
+            show(self.rule.threshold, self.metric.is_rate())
+        )
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+        check_threshold(self.rule.threshold, self.metric.is_bounded(), &self.metric)?;
+        let predictions = context.predictions()?;
+        let model = context.model().info().to_string();
+        let rows = context.rows().to_vec();
+        let Some(first) = predictions.first() else {
+            return Ok(inconclusive_empty(self.rule.threshold));
+        };
+        let classes = first.classes().clone();
+        let class = match self.metric.class() {
+            Some(name) => classes.index_of(name).ok_or_else(|| {
+                setting_error(format!(
+                    "{name:?} is not a class of model `{model}` (classes: {classes})"
+                ))
+            })?,
+            None => 0,
+        };
+        let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
+
+        let mut all = ClassificationMetrics::new(classes.clone());
+        for (t, p) in truth.iter().zip(&predictions) {
+            all.add(*t, p.as_slice())?;
+        }
+        let examples = class_examples(&self.metric, class, &rows, &truth, &predictions, context);
+
+        let (estimate, interval, n, method) =
+            if let Some(p) = self.metric.proportion(&all, class) {
+                match (p.rate(), p.wilson()) {
+                    (Some(rate), Some(ci)) => (rate, ci, p.n(), self.rule.method(true)),
+                    _ => {
+                        return Ok(undefined(self.rule.threshold, p.n(), &self.metric)
+                            .with_examples(examples));
+                    }
+                }
+            } else {
+                let Some(estimate) = self.metric.value(&all, class) else {
+                    return Ok(undefined(self.rule.threshold, all.n(), &self.metric)
+                        .with_examples(examples));
+                };
+                let interval = if self.rule.point_estimate {
+                    Interval {
+                        lo: estimate,
+                        hi: estimate,
+                    }
+                } else {
+                    bootstrap(self.rule.resamples, truth.len(), context.seed(), |sample| {
+                        let mut m = ClassificationMetrics::new(classes.clone());
+                        for &i in sample {
+                            m.add(truth[i], predictions[i].as_slice()).ok()?;
+                        }
+                        self.metric.value(&m, class)
+                    })
+                };
+                (estimate, interval, all.n(), self.rule.method(false))
+            };
+        Ok(decide(
+            &self.rule,
+            estimate,
+            interval,
+            n,
+            method,
+            self.metric.is_rate(),
+        )
+        .with_examples(examples))
+    }
+}
+
+fn inconclusive_empty(threshold: f64) -> Outcome {
+    Outcome::new(
+        Verdict::Inconclusive,
+        Evidence {
+            threshold: Some(threshold),
+            ..Evidence::none()
+        },
+    )
+    .with_note("no rows are selected")
+}
+
+fn undefined(threshold: f64, n: u64, metric: &dyn fmt::Display) -> Outcome {
+    Outcome::new(
+        Verdict::Inconclusive,
+        Evidence {
+            n,
+            threshold: Some(threshold),
+            ..Evidence::none()
+        },
+    )
+    .with_note(format!(
+        "{metric} is undefined on these rows (no rows of the class it is computed over)"
+    ))
+}
+
+/// The verdict and evidence for an estimate with its interval.
+fn decide(
+    rule: &Rule,
+    estimate: f64,
+    interval: Interval,
+    n: u64,
+    method: Method,
+    rate: bool,
+) -> Outcome {
+    let mut verdict = rule.verdict(estimate, interval);
+    let mut note = None;
+    if n < rule.min_rows {
+        verdict = Verdict::Inconclusive;
+        note = Some(format!("{n} rows, below the minimum of {}", rule.min_rows));
+    }
+    let rows_needed = (verdict == Verdict::Inconclusive && n >= rule.min_rows)
+        .then(|| match method {
+            Method::Wilson => wilson_rows_needed(estimate, n, rule),
+            _ => scaled_rows_needed(estimate, interval, n, rule),
+        })
+        .flatten()
+        .or_else(|| (n < rule.min_rows).then_some(rule.min_rows));
+    if verdict == Verdict::Inconclusive && note.is_none() {
+        note = Some(match rows_needed {
+            Some(needed) => format!(
+                "the 95% interval straddles the threshold; about {needed} rows would decide it if {} held",
+                show(estimate, rate)
+            ),
+            None => "the estimate equals the threshold; more rows cannot decide it".into(),
+        });
+    }
+    let mut outcome = Outcome::new(
+        verdict,
+        Evidence {
+            estimate: Some(estimate),
+            interval: Some(interval),
+            n,
+            threshold: Some(rule.threshold),
+            method,
+            rows_needed,
+        },
+    );
+    outcome.note = note;
+    outcome
+}
+
+/// The smallest `n` at which the Wilson interval around the same observed rate would clear
+/// or miss the threshold; `None` if the rate equals the threshold.
+fn wilson_rows_needed(rate: f64, n: u64, rule: &Rule) -> Option<u64> {
+    if rate == rule.threshold {
+        return None;
+    }
+    let decides = |m: u64| {
+        let successes = (rate * m as f64).round() as u64;
+        match Proportion::new(successes.min(m), m).wilson() {
+            Some(ci) => rule.verdict(rate, ci) != Verdict::Inconclusive,
+            None => false,
+        }
+    };
+    let (mut lo, mut hi) = (n.max(1), n.max(1).saturating_mul(2));
+    while !decides(hi) {
+        if hi > 1 << 40 {
+            return None;
+        }
+        lo = hi;
+        hi = hi.saturating_mul(2);
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if decides(mid) { hi = mid } else { lo = mid }
+    }
+    Some(hi)
+}
+
+/// For bootstrap intervals: the width shrinks as `1/√n`, so the interval excludes the
+/// threshold once `n` grows by `(half-width / |estimate − threshold|)²`.
+fn scaled_rows_needed(estimate: f64, interval: Interval, n: u64, rule: &Rule) -> Option<u64> {
+    let gap = (estimate - rule.threshold).abs();
+    let half = match (rule.direction, estimate > rule.threshold) {
+        (Direction::AtLeast, true) | (Direction::AtMost, false) => estimate - interval.lo,
+        _ => interval.hi - estimate,
+    }
+    .abs();
+    if gap == 0.0 || !half.is_finite() {
+        return None;
+    }
+    let factor = (half / gap).powi(2);
+    Some(((n as f64) * factor).ceil() as u64)
+}
+
+/// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows; resamples where
+/// the statistic is undefined are skipped.
+fn bootstrap(
+    resamples: u32,
+    n: usize,
+    seed: u64,
+    statistic: impl Fn(&[usize]) -> Option<f64>,
+) -> Interval {
+    let mut rng = seeded_rng(seed);
+    let mut values = Vec::with_capacity(resamples as usize);
+    let mut sample = vec![0; n];
+    for _ in 0..resamples {
+        for s in sample.iter_mut() {
+            *s = rng.random_range(0..n);
+        }
+        if let Some(v) = statistic(&sample) {
+            values.push(v);
+        }
+    }
+    if values.is_empty() {
+        return Interval {
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        };
+    }
+    values.sort_by(f64::total_cmp);
+    Interval {
+        lo: quantile(&values, 0.025),
+        hi: quantile(&values, 0.975),
+    }
+}
+
+/// The `q` quantile of sorted values, interpolating linearly (numpy's default).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    let weight = position - below as f64;
+    sorted[below] + weight * (sorted[above] - sorted[below])
+}
+
+/// The most telling rows for a classification metric: the confident mistakes that drive it.
+fn class_examples<M>(
+    metric: &ClassMetric,
+    class: usize,
+    rows: &[usize],
+    truth: &[usize],
+    predictions: &[Probabilities],
+    context: &Context<'_, M>,
+) -> Vec<Example>
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: Clone + Send + Sync + 'static,
+{
+    use ClassMetricKind::*;
+    // (position among the selected rows, badness: larger is more telling)
+    let mut scored: Vec<(usize, f64)> = Vec::new();
+    for (i, (t, p)) in truth.iter().zip(predictions).enumerate() {
+        let predicted = p.predicted();
+        let badness = match metric.kind {
+            Accuracy => (predicted != *t).then(|| p.confidence()),
+            Recall(_) | FalseNegativeRate(_) => {
+                (*t == class && predicted != class).then(|| 1.0 - p.as_slice()[class])
+            }
+            Precision(_) | FalsePositiveRate(_) => {
+                (*t != class && predicted == class).then(|| p.as_slice()[class])
+            }
+            F1(_) => ((*t == class) != (predicted == class))
+                .then(|| (p.as_slice()[class] - if *t == class { 1.0 } else { 0.0 }).abs()),
+            RocAuc(_) | LogLoss | Brier | CalibrationError => Some(1.0 - p.as_slice()[*t]),
+        };
+        if let Some(b) = badness {
+            scored.push((i, b));
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    });
+    scored
+        .into_iter()
+        .take(context.max_examples())
+        .map(|(i, _)| {
+            let p = &predictions[i];
+            let classes = p.classes();
+            let shown = metric.class().map_or(truth[i], |_| class);
+            Example {
+                row: rows[i],
+                id: context.data().id(rows[i]).map(str::to_string),
+                detail: format!(
+                    "true {}, predicted {} (P({}) = {:.3})",
+                    classes.name(truth[i]),
+                    p.label(),
+                    classes.name(shown),
+                    p.as_slice()[shown]
+                ),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegressionMetricKind {
+    Mae,
+    Rmse,
+    R2,
+}
+
+/// A regression metric, to be compared with a threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegressionMetric {
+    kind: RegressionMetricKind,
+}
+
+/// Mean absolute error.
+pub fn mae() -> RegressionMetric {
+    RegressionMetric {
+        kind: RegressionMetricKind::Mae,
+    }
+}
+
+/// Root mean squared error.
+pub fn rmse() -> RegressionMetric {
+    RegressionMetric {
+        kind: RegressionMetricKind::Rmse,
+    }
+}
+
+/// Coefficient of determination.
+pub fn r2() -> RegressionMetric {
+    RegressionMetric {
+        kind: RegressionMetricKind::R2,
+    }
+}
+
+impl RegressionMetric {
+    /// The metric must be at least `threshold`.
+    pub fn at_least(self, threshold: f64) -> RegressionThreshold {
+        RegressionThreshold {
+            metric: self,
+            rule: Rule::new(Direction::AtLeast, threshold),
+        }
+    }
+
+    /// The metric must be at most `threshold`.
+    pub fn at_most(self, threshold: f64) -> RegressionThreshold {
+        RegressionThreshold {
+            metric: self,
+            rule: Rule::new(Direction::AtMost, threshold),
+        }
+    }
+
+    fn value(&self, m: &RegressionMetrics) -> Option<f64> {
+        match self.kind {
+            RegressionMetricKind::Mae => m.mae(),
+            RegressionMetricKind::Rmse => m.rmse(),
+            RegressionMetricKind::R2 => m.r2(),
+        }
+    }
+}
+
+impl fmt::Display for RegressionMetric {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            RegressionMetricKind::Mae => "MAE",
+            RegressionMetricKind::Rmse => "RMSE",
+            RegressionMetricKind::R2 => "R²",
+        })
+    }
+}
+
+/// A regression metric compared with a threshold, decided on a bootstrap interval.
+#[derive(Debug, Clone)]
+pub struct RegressionThreshold {
+    metric: RegressionMetric,
+    rule: Rule,
+}
+
+threshold_settings!(RegressionThreshold);
+
+impl<M> Expectation<M> for RegressionThreshold
+where
+    M: Model<Output = f64> + 'static,
+    M::Input: Clone,
+{
+    fn describe(&self) -> String {
+        format!(
+            "{} is {} {}",
+            self.metric, self.rule.direction, self.rule.threshold
+        )
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+        check_threshold(self.rule.threshold, false, &self.metric)?;
+        let predictions = context.predictions()?;
+        let rows = context.rows().to_vec();
+        let Some(values) = context.data().labels().targets() else {
+            return Err(setting_error(
+                "the dataset has class labels; use a classification metric".into(),
+            ));
+        };
+        let truth: Vec<f64> = rows.iter().map(|&r| values[r]).collect();
+        let mut all = RegressionMetrics::default();
+        for (&y, &p) in truth.iter().zip(&predictions) {
+            all.add(y, p)?;
+        }
+        let mut worst: Vec<usize> = (0..rows.len()).collect();
+        worst.sort_by(|&a, &b| {
+            let (ea, eb) = (
+                (predictions[a] - truth[a]).abs(),
+                (predictions[b] - truth[b]).abs(),
+            );
+            eb.total_cmp(&ea).then(a.cmp(&b))
+        });
+        let examples = worst
+            .into_iter()
+            .take(context.max_examples())
+            .map(|i| Example {
+                row: rows[i],
+                id: context.data().id(rows[i]).map(str::to_string),
+                detail: format!(
+                    "true {}, predicted {} (error {:+})",
+                    truth[i],
+                    predictions[i],
+                    predictions[i] - truth[i]
+                ),
+            })
+            .collect();
+        let Some(estimate) = self.metric.value(&all) else {
+            return Ok(inconclusive_empty(self.rule.threshold));
+        };
+        let interval = if self.rule.point_estimate {
+            Interval {
+                lo: estimate,
+                hi: estimate,
+            }
+        } else {
+            bootstrap(self.rule.resamples, truth.len(), context.seed(), |sample| {
+                let mut m = RegressionMetrics::default();
+                for &i in sample {
+                    m.add(truth[i], predictions[i]).ok()?;
+                }
+                self.metric.value(&m)
+            })
+        };
+        Ok(decide(
+            &self.rule,
+            estimate,
+            interval,
+            all.n(),
+            self.rule.method(false),
+            false,
+        )
+        .with_examples(examples))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_needed_makes_the_wilson_interval_decide() {
+        let rule = Rule::new(Direction::AtLeast, 0.7);
+        // 75% of 40 rows: the interval [0.60, 0.86] straddles 0.7.
+        let needed = wilson_rows_needed(0.75, 40, &rule).unwrap();
+        let at = |m: u64| {
+            Proportion::new((0.75 * m as f64).round() as u64, m)
+                .wilson()
+                .unwrap()
+        };
+        assert!(at(needed).lo >= 0.7, "{needed} rows decide");
+        assert!(at(needed - 1).lo < 0.7, "{} rows do not", needed - 1);
+        assert_eq!(wilson_rows_needed(0.7, 40, &rule), None);
+    }
+
+    #[test]
+    fn verdicts_follow_the_interval() {
+        let rule = Rule::new(Direction::AtLeast, 0.5);
+        let ci = |lo, hi| Interval { lo, hi };
+        assert_eq!(rule.verdict(0.6, ci(0.55, 0.65)), Verdict::Pass);
+        assert_eq!(rule.verdict(0.4, ci(0.35, 0.45)), Verdict::Fail);
+        assert_eq!(rule.verdict(0.52, ci(0.45, 0.6)), Verdict::Inconclusive);
+        let most = Rule::new(Direction::AtMost, 0.5);
+        assert_eq!(most.verdict(0.4, ci(0.35, 0.45)), Verdict::Pass);
+        assert_eq!(most.verdict(0.6, ci(0.55, 0.65)), Verdict::Fail);
+        let point = Rule {
+            point_estimate: true,
+            ..rule
+        };
+        assert_eq!(point.verdict(0.52, ci(0.45, 0.6)), Verdict::Pass);
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        // numpy.quantile([1, 2, 3, 4], [0.025, 0.975]) == [1.075, 3.925]
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert!((quantile(&v, 0.025) - 1.075).abs() < 1e-12);
+        assert!((quantile(&v, 0.975) - 3.925).abs() < 1e-12);
+    }
+}

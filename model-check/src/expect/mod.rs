@@ -1,0 +1,518 @@
+//! Checks: a model, a dataset, the rows to look at, and what must hold there.
+//!
+//! A check is built with [`check`]: name the model and the data, narrow the rows
+//! ([`on`](CheckBuilder::on) a cohort, a seeded [`sample`](CheckBuilder::sample)), and state
+//! an [`Expectation`] with [`expect`](CheckBuilder::expect). Nothing runs until the check is
+//! run with a seed — by `#[model_test]`, or by [`Check::run`] — so a test function only
+//! *describes* its checks and the runner decides the seed.
+//!
+//! Running yields one [`Outcome`] per expectation: a [`Verdict`] with its evidence (the
+//! estimate, its 95% interval, `n`, the threshold) and the most telling examples.
+//!
+//! ```
+//! use model_check::prelude::*;
+//!
+//! #[derive(Features, Clone)]
+//! struct Applicant { score: f64, region: String }
+//!
+//! let rows: Vec<Applicant> = (0..400)
+//!     .map(|i| Applicant { score: (i % 100) as f64 / 100.0, region: if i % 2 == 0 { "north" } else { "south" }.into() })
+//!     .collect();
+//! let labels = Labels::classes(rows.iter().map(|a| if a.score > 0.5 { "approve" } else { "reject" }))?;
+//! let data = Dataset::from_rows(rows, labels)?;
+//! let model = Classifier::from_fn(ModelInfo::new("cutoff", "1"), ["approve", "reject"], |b: &[Applicant]| {
+//!     Ok(b.iter().map(|a| if a.score > 0.5 { vec![0.9, 0.1] } else { vec![0.2, 0.8] }).collect())
+//! })?;
+//!
+//! let report = check(model, data)
+//!     .on(Cohort::category(Applicant::REGION, "south"))
+//!     .expect(accuracy().at_least(0.9))
+//!     .run(42);
+//! assert_eq!(report.outcomes[0].verdict, Verdict::Pass);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod metric;
+mod outcome;
+
+use std::fmt;
+use std::ops::Deref;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::cohort::{Cohort, EvalError};
+use crate::data::{Dataset, seeded_rng};
+use crate::model::{Model, ModelError, ModelInfo};
+
+pub use metric::{
+    ClassMetric, ClassThreshold, RegressionMetric, RegressionThreshold, accuracy, brier_score,
+    expected_calibration_error, f1, false_negative_rate, false_positive_rate, log_loss, mae,
+    precision, r2, recall, rmse, roc_auc,
+};
+pub use outcome::{CheckReport, Evidence, Example, Method, Outcome, Verdict};
+
+/// The number of examples an outcome keeps unless told otherwise.
+pub const DEFAULT_MAX_EXAMPLES: usize = 5;
+
+/// A dataset a check can hold: owned, shared (`Arc`), or borrowed for the whole program
+/// (`&'static`, e.g. from a `static LazyLock`). Share one dataset between tests to share
+/// its predictions (see [`crate::runner`]).
+pub enum Data<R: 'static> {
+    /// Owned or shared.
+    Shared(Arc<Dataset<R>>),
+    /// Borrowed for the whole program.
+    Static(&'static Dataset<R>),
+}
+
+impl<R> Deref for Data<R> {
+    type Target = Dataset<R>;
+    fn deref(&self) -> &Dataset<R> {
+        match self {
+            Data::Shared(d) => d,
+            Data::Static(d) => d,
+        }
+    }
+}
+
+impl<R> From<Dataset<R>> for Data<R> {
+    fn from(d: Dataset<R>) -> Self {
+        Data::Shared(Arc::new(d))
+    }
+}
+
+impl<R> From<Arc<Dataset<R>>> for Data<R> {
+    fn from(d: Arc<Dataset<R>>) -> Self {
+        Data::Shared(d)
+    }
+}
+
+impl<R> From<&'static Dataset<R>> for Data<R> {
+    fn from(d: &'static Dataset<R>) -> Self {
+        Data::Static(d)
+    }
+}
+
+/// What an expectation sees while it runs: the model, the dataset, the selected rows, the
+/// seed, and a predict-once view of the model's outputs.
+pub struct Context<'a, M: Model> {
+    model: &'a M,
+    data: &'a Dataset<M::Input>,
+    rows: &'a [usize],
+    seed: u64,
+    max_examples: usize,
+    calls: u64,
+}
+
+impl<M> Context<'_, M>
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: Clone + Send + Sync + 'static,
+{
+    /// The model under test.
+    pub fn model(&self) -> &M {
+        self.model
+    }
+
+    /// The whole dataset.
+    pub fn data(&self) -> &Dataset<M::Input> {
+        self.data
+    }
+
+    /// The positions of the rows the expectation applies to (cohort and sample applied).
+    pub fn rows(&self) -> &[usize] {
+        self.rows
+    }
+
+    /// The seed for this expectation's randomness.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// How many examples an outcome may keep.
+    pub fn max_examples(&self) -> usize {
+        self.max_examples
+    }
+
+    /// The model's outputs for the selected rows, in order, predicted at most once per
+    /// process for each (model, row).
+    pub fn predictions(&mut self) -> Result<Vec<M::Output>, ModelError> {
+        crate::runner::predict_rows(self.model, self.data, self.rows, &mut self.calls)
+    }
+}
+
+/// Something that must hold of a model on some rows.
+///
+/// Implemented by the metric thresholds of this module ([`accuracy`]`().at_least(0.8)`) and
+/// by user types. `evaluate` returns one [`Outcome`]; a failing model, data that does not fit
+/// or an invalid setting is an `Err`, which the runner reports as an `Error` outcome.
+pub trait Expectation<M: Model> {
+    /// The expectation in words, for reports: "recall of `Yes` is at least 70%".
+    fn describe(&self) -> String;
+
+    /// Evaluates the expectation on the context's rows.
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError>;
+}
+
+/// A check under construction: model, data, and which rows; finished by
+/// [`expect`](CheckBuilder::expect).
+pub struct CheckBuilder<M: Model>
+where
+    M::Input: 'static,
+{
+    model: Arc<M>,
+    data: Arc<Data<M::Input>>,
+    cohort: Option<Cohort<M::Input>>,
+    sample: Option<usize>,
+    max_examples: usize,
+}
+
+/// Starts a check of `model` on `data` (a `Dataset`, an `Arc<Dataset>` or a
+/// `&'static Dataset`).
+pub fn check<M, D>(model: M, data: D) -> CheckBuilder<M>
+where
+    M: Model + 'static,
+    D: Into<Data<M::Input>>,
+{
+    CheckBuilder {
+        model: Arc::new(model),
+        data: Arc::new(data.into()),
+        cohort: None,
+        sample: None,
+        max_examples: DEFAULT_MAX_EXAMPLES,
+    }
+}
+
+impl<M> Clone for CheckBuilder<M>
+where
+    M: Model,
+{
+    fn clone(&self) -> Self {
+        CheckBuilder {
+            model: self.model.clone(),
+            data: self.data.clone(),
+            cohort: self.cohort.clone(),
+            sample: self.sample,
+            max_examples: self.max_examples,
+        }
+    }
+}
+
+impl<M> CheckBuilder<M>
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: Clone + Send + Sync + 'static,
+{
+    /// Restricts the check to a cohort (intersected with any cohort already given).
+    pub fn on(mut self, cohort: Cohort<M::Input>) -> Self {
+        self.cohort = Some(match self.cohort.take() {
+            Some(previous) => previous.and(cohort),
+            None => cohort,
+        });
+        self
+    }
+
+    /// Restricts the check to a random sample of `n` of the selected rows, drawn with the
+    /// test's seed (all of them when there are fewer).
+    pub fn sample(mut self, n: usize) -> Self {
+        self.sample = Some(n);
+        self
+    }
+
+    /// Keeps at most `k` examples per outcome (default [`DEFAULT_MAX_EXAMPLES`]).
+    pub fn max_examples(mut self, k: usize) -> Self {
+        self.max_examples = k;
+        self
+    }
+
+    /// Finishes the check with what must hold.
+    ///
+    /// Several expectations on the same rows: call `expect` on a clone of the builder and
+    /// join the checks with [`Check::and`].
+    pub fn expect(self, expectation: impl Expectation<M> + 'static) -> Check {
+        let description = expectation.describe();
+        let model_info = self.model.info().clone();
+        let run = move |seed: u64| -> Result<(Outcome, u64), String> {
+            let data: &Dataset<M::Input> = &self.data;
+            let (cohort_name, mut rows) = match &self.cohort {
+                Some(c) => (
+                    c.name().to_string(),
+                    c.rows(data).map_err(|e| e.to_string())?,
+                ),
+                None => ("all".to_string(), (0..data.len()).collect()),
+            };
+            let mut cohort_label = cohort_name;
+            if let Some(n) = self.sample
+                && n < rows.len()
+            {
+                let mut rng = seeded_rng(seed);
+                let mut picked = rand::seq::index::sample(&mut rng, rows.len(), n).into_vec();
+                picked.sort_unstable();
+                rows = picked.into_iter().map(|i| rows[i]).collect();
+                cohort_label = format!("{cohort_label} (sample of {n})");
+            }
+            let mut context = Context {
+                model: &*self.model,
+                data,
+                rows: &rows,
+                seed: splitmix(seed),
+                max_examples: self.max_examples,
+                calls: 0,
+            };
+            let mut outcome = expectation
+                .evaluate(&mut context)
+                .map_err(|e| e.to_string())?;
+            outcome.cohort = cohort_label;
+            Ok((outcome, context.calls))
+        };
+        Check {
+            parts: vec![Part {
+                model: model_info,
+                expectation: description,
+                run: Box::new(run),
+            }],
+            allow_inconclusive: false,
+        }
+    }
+}
+
+/// Runs one expectation with a seed: its outcome and the model calls made, or why it could
+/// not be evaluated.
+type RunPart = Box<dyn Fn(u64) -> Result<(Outcome, u64), String>>;
+
+/// One expectation with its model, data and rows, ready to run with a seed.
+struct Part {
+    model: ModelInfo,
+    expectation: String,
+    run: RunPart,
+}
+
+/// One or more expectations, each on its model, data and rows; run with a seed.
+///
+/// Built by [`check`]; joined with [`and`](Check::and). A check passes when every outcome
+/// passes; an `Inconclusive` outcome fails it unless [`allow_inconclusive`] is set.
+///
+/// [`allow_inconclusive`]: Check::allow_inconclusive
+pub struct Check {
+    parts: Vec<Part>,
+    allow_inconclusive: bool,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check")
+            .field(
+                "expectations",
+                &self
+                    .parts
+                    .iter()
+                    .map(|p| &p.expectation)
+                    .collect::<Vec<_>>(),
+            )
+            .field("allow_inconclusive", &self.allow_inconclusive)
+            .finish()
+    }
+}
+
+impl Check {
+    /// Both checks' expectations.
+    pub fn and(mut self, other: Check) -> Check {
+        self.allow_inconclusive &= other.allow_inconclusive;
+        self.parts.extend(other.parts);
+        self
+    }
+
+    /// Lets `Inconclusive` outcomes pass: for exploratory checks on small cohorts.
+    pub fn allow_inconclusive(mut self) -> Check {
+        self.allow_inconclusive = true;
+        self
+    }
+
+    /// The number of expectations.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Whether there are no expectations.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Runs every expectation with `seed` and reports the outcomes. Model errors and panics
+    /// become `Error` outcomes naming the model; nothing is lost.
+    pub fn run(&self, seed: u64) -> CheckReport {
+        let started = Instant::now();
+        let mut outcomes = Vec::with_capacity(self.parts.len());
+        let mut model_calls = 0;
+        for (i, part) in self.parts.iter().enumerate() {
+            // Each expectation draws from its own stream, fixed by the seed and its position.
+            let part_seed = splitmix(seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let result = catch_unwind(AssertUnwindSafe(|| (part.run)(part_seed)));
+            let outcome = match result {
+                Ok(Ok((mut outcome, calls))) => {
+                    model_calls += calls;
+                    outcome.model = part.model.clone();
+                    outcome.expectation = part.expectation.clone();
+                    outcome
+                }
+                Ok(Err(message)) => Outcome::error(&part.model, &part.expectation, message),
+                Err(panic) => Outcome::error(
+                    &part.model,
+                    &part.expectation,
+                    format!("model `{}` panicked: {}", part.model, panic_message(&panic)),
+                ),
+            };
+            outcomes.push(outcome);
+        }
+        CheckReport {
+            seed,
+            outcomes,
+            model_calls,
+            duration: started.elapsed(),
+            allow_inconclusive: self.allow_inconclusive,
+        }
+    }
+}
+
+pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// SplitMix64: turns related seeds into unrelated ones.
+pub(crate) fn splitmix(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Checks gathered into one test.
+///
+/// ```
+/// use model_check::prelude::*;
+/// # fn churn_check() -> Check { unimplemented!() }
+/// # fn fairness_check() -> Check { unimplemented!() }
+/// # fn build() -> Suite {
+/// let suite: Suite = [churn_check(), fairness_check()].into_iter().collect();
+/// # suite }
+/// ```
+#[derive(Debug, Default)]
+pub struct Suite {
+    checks: Vec<Check>,
+}
+
+impl Suite {
+    /// An empty suite.
+    pub fn new() -> Self {
+        Suite::default()
+    }
+
+    /// Adds a check.
+    pub fn with(mut self, check: Check) -> Self {
+        self.checks.push(check);
+        self
+    }
+
+    /// The checks.
+    pub fn checks(&self) -> &[Check] {
+        &self.checks
+    }
+
+    /// Runs every check with `seed`; each check gets its own stream, fixed by the seed and
+    /// its position. Inconclusive outcomes pass only if every check allows them.
+    pub fn run(&self, seed: u64) -> CheckReport {
+        let started = Instant::now();
+        let mut outcomes = Vec::new();
+        let mut model_calls = 0;
+        for (position, check) in self.checks.iter().enumerate() {
+            let report = check.run(seed.wrapping_add(position as u64));
+            model_calls += report.model_calls;
+            outcomes.extend(report.outcomes);
+        }
+        CheckReport {
+            seed,
+            outcomes,
+            model_calls,
+            duration: started.elapsed(),
+            allow_inconclusive: !self.checks.is_empty()
+                && self.checks.iter().all(|c| c.allow_inconclusive),
+        }
+    }
+}
+
+impl From<Check> for Suite {
+    fn from(check: Check) -> Self {
+        Suite {
+            checks: vec![check],
+        }
+    }
+}
+
+impl FromIterator<Check> for Suite {
+    fn from_iter<I: IntoIterator<Item = Check>>(iter: I) -> Self {
+        Suite {
+            checks: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// A test function's result that the runner can run: a [`Check`], a [`Suite`], a `Vec` of
+/// checks, or a `Result` of these (an `Err` fails the test with its message).
+pub trait Testable {
+    /// The checks to run, or the error that prevented building them.
+    fn into_suite(self) -> Planned;
+}
+
+/// The checks a test function built, or why it could not build them.
+pub type Planned = Result<Suite, PlanError>;
+
+/// A test function returned an error instead of checks.
+#[derive(Debug)]
+pub struct PlanError(Box<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for PlanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl Testable for Check {
+    fn into_suite(self) -> Planned {
+        Ok(self.into())
+    }
+}
+
+impl Testable for Suite {
+    fn into_suite(self) -> Planned {
+        Ok(self)
+    }
+}
+
+impl Testable for Vec<Check> {
+    fn into_suite(self) -> Planned {
+        Ok(self.into_iter().collect())
+    }
+}
+
+impl<T: Testable, E: Into<Box<dyn std::error::Error + Send + Sync>>> Testable for Result<T, E> {
+    fn into_suite(self) -> Planned {
+        match self {
+            Ok(t) => t.into_suite(),
+            Err(e) => Err(PlanError(e.into())),
+        }
+    }
+}

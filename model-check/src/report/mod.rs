@@ -1,0 +1,163 @@
+//! Reports: what each model test found, as readable text, versioned JSON and JUnit XML.
+//!
+//! Each test's outcome is a [`TestReport`]. With `MODEL_CHECK_REPORT=<dir>` set, every test
+//! writes `<dir>/<test name>.json` (schema [`SCHEMA`], documented in `schema/test-report.v1.json`
+//! of the crate) — one file per test, so tests running in separate processes (as under
+//! cargo-nextest) never write the same file. [`SuiteReport::read_dir`] merges the files and
+//! [`SuiteReport::to_junit`] renders the suite for CI systems.
+
+mod junit;
+mod text;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::expect::{Outcome, Verdict};
+use crate::runner::SeedSource;
+
+/// The environment variable naming the directory per-test JSON reports are written to.
+pub const REPORT_ENV: &str = "MODEL_CHECK_REPORT";
+
+/// The schema identifier every JSON report carries; it changes when the format changes.
+pub const SCHEMA: &str = "model-check/test-report/v1";
+
+/// What one model test found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestReport {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The test's name as libtest prints it.
+    pub test: String,
+    /// The package declaring the test.
+    pub package: String,
+    /// The file declaring the test.
+    pub file: String,
+    /// The line of the test function.
+    pub line: u32,
+    /// The test's tags.
+    pub tags: Vec<String>,
+    /// The seed it ran with.
+    pub seed: u64,
+    /// Where the seed came from.
+    pub seed_source: SeedSource,
+    /// The command that reruns this test with this seed.
+    pub reproduce: String,
+    /// Pass, fail, inconclusive or error, over all outcomes.
+    pub verdict: Verdict,
+    /// Whether the test passed (inconclusive passes only when allowed).
+    pub passed: bool,
+    /// Whether inconclusive outcomes were allowed to pass.
+    pub allow_inconclusive: bool,
+    /// Model calls made by this test (predictions cached earlier in the process cost none).
+    pub model_calls: u64,
+    /// Wall-clock milliseconds.
+    pub duration_ms: f64,
+    /// Why the test function could not build its checks, if it could not.
+    pub error: Option<String>,
+    /// One outcome per expectation.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl TestReport {
+    /// The report as readable text: a one-line summary, then each outcome with its evidence
+    /// and examples (passing outcomes on one line).
+    pub fn to_text(&self) -> String {
+        text::render(self)
+    }
+
+    /// The report as pretty-printed JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// Writes the report to `dir/<test>.json` atomically (a temporary file, then a rename),
+    /// creating `dir` if needed; returns the path.
+    pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        std::fs::create_dir_all(dir)?;
+        let file_name: String = self
+            .test
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("{file_name}.json"));
+        let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        std::fs::write(&temporary, self.to_json())?;
+        std::fs::rename(&temporary, &path)?;
+        Ok(path)
+    }
+}
+
+/// Reports of many tests, merged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SuiteReport {
+    /// One report per test, sorted by test name.
+    pub tests: Vec<TestReport>,
+}
+
+/// A report file that cannot be read or is not a report of this schema.
+#[derive(Debug)]
+pub struct ReportError {
+    path: PathBuf,
+    reason: String,
+}
+
+impl std::fmt::Display for ReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+impl SuiteReport {
+    /// Merges every `*.json` report in `dir` (as written under `MODEL_CHECK_REPORT`). A file
+    /// that is not a report of schema [`SCHEMA`] is an error naming it.
+    pub fn read_dir(dir: &Path) -> Result<SuiteReport, ReportError> {
+        let error = |path: &Path, reason: String| ReportError {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| error(dir, e.to_string()))?;
+        let mut tests = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| error(dir, e.to_string()))?.path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| error(&path, e.to_string()))?;
+            let report: TestReport =
+                serde_json::from_str(&text).map_err(|e| error(&path, e.to_string()))?;
+            if report.schema != SCHEMA {
+                return Err(error(
+                    &path,
+                    format!("schema {:?}, expected {SCHEMA:?}", report.schema),
+                ));
+            }
+            tests.push(report);
+        }
+        Ok(SuiteReport::from_tests(tests))
+    }
+
+    /// A suite of these reports, sorted by test name.
+    pub fn from_tests(mut tests: Vec<TestReport>) -> SuiteReport {
+        tests.sort_by(|a, b| a.test.cmp(&b.test));
+        SuiteReport { tests }
+    }
+
+    /// Whether every test passed.
+    pub fn passed(&self) -> bool {
+        self.tests.iter().all(|t| t.passed)
+    }
+
+    /// The suite as JUnit XML, one `<testcase>` per test.
+    pub fn to_junit(&self) -> String {
+        junit::render(self)
+    }
+}

@@ -1,0 +1,124 @@
+//! Readable text reports.
+
+use std::fmt::Write;
+
+use super::TestReport;
+use crate::expect::{Method, Outcome, Verdict};
+
+pub(super) fn render(report: &TestReport) -> String {
+    let mut out = String::new();
+    let status = if report.passed {
+        "passed"
+    } else {
+        match report.verdict {
+            Verdict::Inconclusive => "INCONCLUSIVE",
+            Verdict::Error => "ERROR",
+            _ => "FAILED",
+        }
+    };
+    let _ = writeln!(
+        out,
+        "model test `{}` {status} (seed {}; reproduce: {})",
+        report.test, report.seed, report.reproduce
+    );
+    if let Some(error) = &report.error {
+        let _ = writeln!(out, "  could not build its checks: {error}");
+    }
+    for outcome in &report.outcomes {
+        render_outcome(&mut out, outcome);
+    }
+    if report.verdict == Verdict::Inconclusive && !report.allow_inconclusive {
+        let _ = writeln!(
+            out,
+            "  inconclusive outcomes fail the test; add rows, or allow them with `.allow_inconclusive()`"
+        );
+    }
+    let _ = write!(
+        out,
+        "  {} model calls, {:.0} ms",
+        report.model_calls, report.duration_ms
+    );
+    out
+}
+
+fn render_outcome(out: &mut String, o: &Outcome) {
+    let e = &o.evidence;
+    let cohort = if o.cohort.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", o.cohort)
+    };
+    if o.verdict == Verdict::Pass {
+        let _ = writeln!(
+            out,
+            "  [PASS] {}{cohort}: {} ({})",
+            o.expectation,
+            observed(o),
+            o.model
+        );
+        return;
+    }
+    let _ = writeln!(out, "  [{}] {}", o.verdict.label(), o.expectation);
+    let _ = writeln!(out, "    model       {}", o.model);
+    if !o.cohort.is_empty() {
+        let _ = writeln!(out, "    cohort      {}", o.cohort);
+    }
+    if e.estimate.is_some() {
+        let _ = writeln!(out, "    observed    {}", observed(o));
+    }
+    if let Some(t) = e.threshold {
+        let _ = writeln!(out, "    threshold   {}", number(t));
+    }
+    if let Some(note) = &o.note {
+        let _ = writeln!(out, "    note        {note}");
+    }
+    for (i, example) in o.examples.iter().enumerate() {
+        let label = if i == 0 { "examples" } else { "" };
+        let id = example
+            .id
+            .as_ref()
+            .map_or(String::new(), |id| format!(" (id {id})"));
+        let _ = writeln!(
+            out,
+            "    {label:<11} row {}{id}: {}",
+            example.row, example.detail
+        );
+    }
+}
+
+/// `0.542 (95% CI 0.497–0.586, n = 1761, Wilson)`.
+fn observed(o: &Outcome) -> String {
+    let e = &o.evidence;
+    let Some(estimate) = e.estimate else {
+        return format!("no estimate (n = {})", e.n);
+    };
+    let method = match e.method {
+        Method::Wilson => "Wilson".to_string(),
+        Method::Bootstrap { resamples } => format!("bootstrap, {resamples} resamples"),
+        Method::PointEstimate => "point estimate, no interval".to_string(),
+        Method::None => String::new(),
+    };
+    match (e.interval, e.method) {
+        (Some(ci), Method::Wilson | Method::Bootstrap { .. }) => format!(
+            "{} (95% CI {}–{}, n = {}, {method})",
+            number(estimate),
+            number(ci.lo),
+            number(ci.hi),
+            e.n
+        ),
+        _ => format!("{} (n = {}, {method})", number(estimate), e.n),
+    }
+}
+
+fn number(x: f64) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}

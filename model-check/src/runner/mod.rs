@@ -1,0 +1,226 @@
+//! Running model tests: registration, seeds, the predict-once cache, and the entry points
+//! `#[model_test]` expands to.
+//!
+//! Every `#[model_test]` function becomes an ordinary `#[test]` **and** a [`Registration`]
+//! collected with `inventory`, so a test binary (or any program linking the tests) can list
+//! and run the whole suite in-process: see [`registered`] and [`run_registered`].
+//!
+//! Registrations live in the object code of the crate that declares them. A binary only sees
+//! the registrations of crates it links; a crate of tests that the binary never names is
+//! dropped by the linker. Name it (`use my_model_tests as _;`) to pull its tests in.
+
+mod cache;
+mod seed;
+
+pub(crate) use cache::predict_rows;
+pub use seed::{SEED_ENV, SeedError, SeedSource, derive_seed, resolve_seed};
+
+/// What `#[model_test]` records about a test: its name, place, tags, seed and ignore flag.
+#[derive(Debug)]
+pub struct TestMeta {
+    /// The function's name.
+    pub function: &'static str,
+    /// `module_path!()` where the function is declared.
+    pub module_path: &'static str,
+    /// `file!()` of the declaration.
+    pub file: &'static str,
+    /// `line!()` of the declaration.
+    pub line: u32,
+    /// `env!("CARGO_PKG_NAME")` of the crate declaring the test.
+    pub package: &'static str,
+    /// Tags given with `tags = [...]`.
+    pub tags: &'static [&'static str],
+    /// The seed given with `seed = N`.
+    pub seed: Option<u64>,
+    /// `Some(reason)` for `ignore = "reason"`, `Some("")` for a bare `ignore`.
+    pub ignore: Option<&'static str>,
+}
+
+impl TestMeta {
+    /// The test's name as libtest prints it: the module path without the crate name, then
+    /// the function (`cohorts::seniors_keep_recall`).
+    pub fn name(&self) -> String {
+        match self.module_path.split_once("::") {
+            Some((_crate, rest)) => format!("{rest}::{}", self.function),
+            None => self.function.to_string(),
+        }
+    }
+
+    /// Whether the test carries `tag`.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.contains(&tag)
+    }
+
+    /// Whether the test is ignored unless asked for.
+    pub fn is_ignored(&self) -> bool {
+        self.ignore.is_some()
+    }
+}
+
+/// A registered model test: its metadata and the function that builds its checks.
+pub struct Registration {
+    /// Name, place, tags, seed, ignore.
+    pub meta: &'static TestMeta,
+    /// Builds the test's checks (calls the user's function).
+    pub plan: fn() -> crate::expect::Planned,
+}
+
+inventory::collect!(Registration);
+
+/// Turns what a test function returned into the checks to run; used by `#[model_test]`.
+#[doc(hidden)]
+pub fn plan<T: crate::expect::Testable>(t: T) -> crate::expect::Planned {
+    t.into_suite()
+}
+
+/// Every registered model test in this binary, sorted by name.
+pub fn registered() -> Vec<&'static Registration> {
+    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    all.sort_by_key(|r| r.meta.name());
+    all
+}
+
+/// Which registered tests to run in-process with [`run_registered`].
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    name: Option<String>,
+    tags: Vec<String>,
+    include_ignored: bool,
+}
+
+impl Filter {
+    /// Every test that is not ignored.
+    pub fn all() -> Self {
+        Filter::default()
+    }
+
+    /// Tests whose name contains `text` (as `cargo test text` filters).
+    pub fn name(mut self, text: impl Into<String>) -> Self {
+        self.name = Some(text.into());
+        self
+    }
+
+    /// Tests carrying `tag` (every tag given must be carried).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push(tag.into());
+        self
+    }
+
+    /// Also runs ignored tests.
+    pub fn include_ignored(mut self) -> Self {
+        self.include_ignored = true;
+        self
+    }
+
+    /// Whether the filter selects the test.
+    pub fn matches(&self, meta: &TestMeta) -> bool {
+        (self.include_ignored || !meta.is_ignored())
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|n| meta.name().contains(n.as_str()))
+            && self.tags.iter().all(|t| meta.has_tag(t))
+    }
+}
+
+/// Runs the registered tests the filter selects, one after another in this process, and
+/// returns their reports. A test that panics or fails to build its checks is reported as an
+/// error; the others still run.
+pub fn run_registered(filter: &Filter) -> crate::report::SuiteReport {
+    let reports = registered()
+        .into_iter()
+        .filter(|r| filter.matches(r.meta))
+        .map(|r| run_registration(r.meta, r.plan))
+        .collect();
+    crate::report::SuiteReport::from_tests(reports)
+}
+
+/// The command that reruns a test with its seed.
+fn reproduce(meta: &TestMeta, name: &str, seed: u64) -> String {
+    let target = match meta.file.split('/').collect::<Vec<_>>().as_slice() {
+        ["tests", file] => format!(" --test {}", file.trim_end_matches(".rs")),
+        ["src", ..] => " --lib".to_string(),
+        _ => String::new(),
+    };
+    format!(
+        "{SEED_ENV}={seed} cargo test -p {}{target} -- --exact {name}",
+        meta.package
+    )
+}
+
+/// Builds and runs one test, catching panics, into a report.
+pub fn run_registration(
+    meta: &'static TestMeta,
+    plan: fn() -> crate::expect::Planned,
+) -> crate::report::TestReport {
+    let name = meta.name();
+    let started = std::time::Instant::now();
+    let mut report = crate::report::TestReport {
+        schema: crate::report::SCHEMA.to_string(),
+        test: name.clone(),
+        package: meta.package.to_string(),
+        file: meta.file.to_string(),
+        line: meta.line,
+        tags: meta.tags.iter().map(|t| t.to_string()).collect(),
+        seed: 0,
+        seed_source: SeedSource::Derived,
+        reproduce: String::new(),
+        verdict: crate::expect::Verdict::Error,
+        passed: false,
+        allow_inconclusive: false,
+        model_calls: 0,
+        duration_ms: 0.0,
+        error: None,
+        outcomes: Vec::new(),
+    };
+    match resolve_seed(&name, meta.seed) {
+        Ok((seed, source)) => {
+            report.seed = seed;
+            report.seed_source = source;
+        }
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return report;
+        }
+    }
+    report.reproduce = reproduce(meta, &name, report.seed);
+    let built = std::panic::catch_unwind(plan);
+    match built {
+        Ok(Ok(suite)) => {
+            let ran = suite.run(report.seed);
+            report.verdict = ran.verdict();
+            report.passed = ran.passed();
+            report.allow_inconclusive = ran.allow_inconclusive;
+            report.model_calls = ran.model_calls;
+            report.outcomes = ran.outcomes;
+        }
+        Ok(Err(e)) => report.error = Some(e.to_string()),
+        Err(panic) => {
+            report.error = Some(format!(
+                "the test function panicked: {}",
+                crate::expect::panic_message(&panic)
+            ))
+        }
+    }
+    report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    report
+}
+
+/// The body of every `#[model_test]`: runs the test, writes its JSON report when
+/// `MODEL_CHECK_REPORT` is set, and panics with the readable report unless it passed.
+#[doc(hidden)]
+pub fn run_test(meta: &'static TestMeta, plan: fn() -> crate::expect::Planned) {
+    let report = run_registration(meta, plan);
+    if let Some(dir) = std::env::var_os(crate::report::REPORT_ENV)
+        && let Err(e) = report.write_to(std::path::Path::new(&dir))
+    {
+        panic!(
+            "could not write the report of `{}` to {}: {e}",
+            report.test,
+            std::path::Path::new(&dir).display()
+        );
+    }
+    if !report.passed {
+        panic!("{}", report.to_text());
+    }
+}
