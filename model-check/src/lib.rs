@@ -58,6 +58,8 @@
 pub mod cohort;
 pub mod data;
 pub mod expect;
+#[cfg(feature = "harness")]
+pub mod harness;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -11,11 +11,10 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use rand::RngExt;
-
+use super::bootstrap::{self, ClassRows, RegressionRows};
 use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
 use crate::cohort::EvalError;
-use crate::data::{DataError, Labels, seeded_rng};
+use crate::data::{DataError, Labels};
 use crate::metrics::{ClassificationMetrics, Interval, Proportion, RegressionMetrics};
 use crate::model::{Classes, Model, Probabilities};
 
@@ -432,12 +431,17 @@ where
                         hi: estimate,
                     }
                 } else {
-                    bootstrap(self.rule.resamples, truth.len(), context.seed(), |sample| {
-                        let mut m = ClassificationMetrics::new(classes.clone());
-                        for &i in sample {
-                            m.add(truth[i], predictions[i].as_slice()).ok()?;
+                    let rows = ClassRows::new(&truth, &predictions, class);
+                    bootstrap::interval(self.rule.resamples, truth.len(), context.seed(), |w| {
+                        use ClassMetricKind::*;
+                        match self.metric.kind {
+                            F1(_) => rows.f1(w, class),
+                            RocAuc(_) => rows.roc_auc(w, class),
+                            LogLoss => rows.log_loss(w),
+                            Brier => rows.brier(w),
+                            CalibrationError => rows.calibration_error(w),
+                            _ => unreachable!("rates have Wilson intervals"),
                         }
-                        self.metric.value(&m, class)
                     })
                 };
                 (estimate, interval, all.n(), self.rule.method(false))
@@ -567,47 +571,6 @@ fn scaled_rows_needed(estimate: f64, interval: Interval, n: u64, rule: &Rule) ->
     }
     let factor = (half / gap).powi(2);
     Some(((n as f64) * factor).ceil() as u64)
-}
-
-/// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows; resamples where
-/// the statistic is undefined are skipped.
-fn bootstrap(
-    resamples: u32,
-    n: usize,
-    seed: u64,
-    statistic: impl Fn(&[usize]) -> Option<f64>,
-) -> Interval {
-    let mut rng = seeded_rng(seed);
-    let mut values = Vec::with_capacity(resamples as usize);
-    let mut sample = vec![0; n];
-    for _ in 0..resamples {
-        for s in sample.iter_mut() {
-            *s = rng.random_range(0..n);
-        }
-        if let Some(v) = statistic(&sample) {
-            values.push(v);
-        }
-    }
-    if values.is_empty() {
-        return Interval {
-            lo: f64::NEG_INFINITY,
-            hi: f64::INFINITY,
-        };
-    }
-    values.sort_by(f64::total_cmp);
-    Interval {
-        lo: quantile(&values, 0.025),
-        hi: quantile(&values, 0.975),
-    }
-}
-
-/// The `q` quantile of sorted values, interpolating linearly (numpy's default).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = position.ceil() as usize;
-    let weight = position - below as f64;
-    sorted[below] + weight * (sorted[above] - sorted[below])
 }
 
 /// The most telling rows for a classification metric: the confident mistakes that drive it.
@@ -808,13 +771,17 @@ where
                 hi: estimate,
             }
         } else {
-            bootstrap(self.rule.resamples, truth.len(), context.seed(), |sample| {
-                let mut m = RegressionMetrics::default();
-                for &i in sample {
-                    m.add(truth[i], predictions[i]).ok()?;
-                }
-                self.metric.value(&m)
-            })
+            let rows = RegressionRows::new(&truth, &predictions);
+            bootstrap::interval(
+                self.rule.resamples,
+                truth.len(),
+                context.seed(),
+                |w| match self.metric.kind {
+                    RegressionMetricKind::Mae => rows.mae(w),
+                    RegressionMetricKind::Rmse => rows.rmse(w),
+                    RegressionMetricKind::R2 => rows.r2(w),
+                },
+            )
         };
         Ok(decide(
             &self.rule,
@@ -862,13 +829,5 @@ mod tests {
             ..rule
         };
         assert_eq!(point.verdict(0.52, ci(0.45, 0.6)), Verdict::Pass);
-    }
-
-    #[test]
-    fn quantiles_interpolate_like_numpy() {
-        // numpy.quantile([1, 2, 3, 4], [0.025, 0.975]) == [1.075, 3.925]
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert!((quantile(&v, 0.025) - 1.075).abs() < 1e-12);
-        assert!((quantile(&v, 0.975) - 3.925).abs() < 1e-12);
     }
 }

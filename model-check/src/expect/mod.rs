@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod bootstrap;
 mod metric;
 mod outcome;
 
@@ -466,6 +467,10 @@ impl FromIterator<Check> for Suite {
 
 /// A test function's result that the runner can run: a [`Check`], a [`Suite`], a `Vec` of
 /// checks, or a `Result` of these (an `Err` fails the test with its message).
+#[diagnostic::on_unimplemented(
+    message = "a #[model_test] function must return a Check, a Suite, a Vec<Check>, or a Result of these; it returns `{Self}`",
+    note = "build checks with `check(model, data).expect(...)`"
+)]
 pub trait Testable {
     /// The checks to run, or the error that prevented building them.
     fn into_suite(self) -> Planned;

@@ -67,7 +67,7 @@ fn render_outcome(out: &mut String, o: &Outcome) {
         let _ = writeln!(out, "    observed    {}", observed(o));
     }
     if let Some(t) = e.threshold {
-        let _ = writeln!(out, "    threshold   {}", number(t));
+        let _ = writeln!(out, "    threshold   {}", value(t, e.method));
     }
     if let Some(note) = &o.note {
         let _ = writeln!(out, "    note        {note}");
@@ -98,15 +98,24 @@ fn observed(o: &Outcome) -> String {
         Method::PointEstimate => "point estimate, no interval".to_string(),
         Method::None => String::new(),
     };
+    let shown = |x| value(x, e.method);
     match (e.interval, e.method) {
         (Some(ci), Method::Wilson | Method::Bootstrap { .. }) => format!(
             "{} (95% CI {}–{}, n = {}, {method})",
-            number(estimate),
-            number(ci.lo),
-            number(ci.hi),
+            shown(estimate),
+            shown(ci.lo),
+            shown(ci.hi),
             e.n
         ),
-        _ => format!("{} (n = {}, {method})", number(estimate), e.n),
+        _ => format!("{} (n = {}, {method})", shown(estimate), e.n),
+    }
+}
+
+/// Rates (decided with a Wilson interval) as percentages, other values as numbers.
+fn value(x: f64, method: Method) -> String {
+    match method {
+        Method::Wilson => format!("{}%", number(100.0 * x)),
+        _ => number(x),
     }
 }
 
@@ -115,6 +124,11 @@ fn number(x: f64) -> String {
         return if x > 0.0 { "inf".into() } else { "-inf".into() };
     }
     let s = format!("{x:.4}");
+    let s = if x.abs() >= 10.0 {
+        format!("{x:.2}")
+    } else {
+        s
+    };
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() || s == "-" {
         "0".into()

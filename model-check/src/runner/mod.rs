@@ -137,13 +137,24 @@ pub fn run_registered(filter: &Filter) -> crate::report::SuiteReport {
 
 /// The command that reruns a test with its seed.
 fn reproduce(meta: &TestMeta, name: &str, seed: u64) -> String {
-    let target = match meta.file.split('/').collect::<Vec<_>>().as_slice() {
-        ["tests", file] => format!(" --test {}", file.trim_end_matches(".rs")),
-        ["src", ..] => " --lib".to_string(),
+    // `file!()` is relative to the workspace root: `tests/x.rs`, `member/tests/x.rs`,
+    // `member/src/...`. A test binary is a file directly under a `tests` directory.
+    let parts: Vec<&str> = meta.file.split(['/', '\\']).collect();
+    let target = match parts.as_slice() {
+        [.., "tests", file] if file.ends_with(".rs") => {
+            format!(" --test {}", file.trim_end_matches(".rs"))
+        }
+        [.., "tests", _, "main.rs"] => format!(" --test {}", parts[parts.len() - 2]),
+        _ if parts.contains(&"src") => " --lib".to_string(),
         _ => String::new(),
     };
+    let ignored = if meta.is_ignored() {
+        " --include-ignored"
+    } else {
+        ""
+    };
     format!(
-        "{SEED_ENV}={seed} cargo test -p {}{target} -- --exact {name}",
+        "{SEED_ENV}={seed} cargo test -p {}{target} -- --exact {name}{ignored}",
         meta.package
     )
 }
@@ -210,17 +221,70 @@ pub fn run_registration(
 /// `MODEL_CHECK_REPORT` is set, and panics with the readable report unless it passed.
 #[doc(hidden)]
 pub fn run_test(meta: &'static TestMeta, plan: fn() -> crate::expect::Planned) {
+    if let Err(failure) = execute(meta, plan) {
+        panic!("{failure}");
+    }
+}
+
+/// Runs a test as a test harness does: writes its JSON report when `MODEL_CHECK_REPORT` is
+/// set, and returns the readable report as the error unless it passed.
+pub(crate) fn execute(
+    meta: &'static TestMeta,
+    plan: fn() -> crate::expect::Planned,
+) -> Result<(), String> {
     let report = run_registration(meta, plan);
     if let Some(dir) = std::env::var_os(crate::report::REPORT_ENV)
         && let Err(e) = report.write_to(std::path::Path::new(&dir))
     {
-        panic!(
+        return Err(format!(
             "could not write the report of `{}` to {}: {e}",
             report.test,
             std::path::Path::new(&dir).display()
-        );
+        ));
     }
-    if !report.passed {
-        panic!("{}", report.to_text());
+    if report.passed {
+        Ok(())
+    } else {
+        Err(report.to_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(file: &'static str) -> TestMeta {
+        TestMeta {
+            function: "f",
+            module_path: "krate::m",
+            file,
+            line: 1,
+            package: "pkg",
+            tags: &[],
+            seed: None,
+            ignore: None,
+        }
+    }
+
+    #[test]
+    fn reproduce_names_the_test_target() {
+        let cmd = |file| reproduce(&meta(file), "m::f", 3);
+        assert_eq!(
+            cmd("tests/churn.rs"),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --test churn -- --exact m::f"
+        );
+        assert_eq!(
+            cmd("member/tests/churn.rs"),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --test churn -- --exact m::f"
+        );
+        assert_eq!(
+            cmd("tests/suite/main.rs"),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --test suite -- --exact m::f"
+        );
+        assert_eq!(
+            cmd("member/src/lib.rs"),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --lib -- --exact m::f"
+        );
+        assert_eq!(meta("x.rs").name(), "m::f");
     }
 }

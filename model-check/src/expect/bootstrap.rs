@@ -1,0 +1,327 @@
+//! Percentile-bootstrap intervals for metrics that are not rates.
+//!
+//! A resample is drawn as multiplicities — how many times each row was drawn, with
+//! replacement — and each metric is computed from per-row quantities weighted by them, in
+//! one pass over the rows per resample (ROC AUC walks a ranking sorted once). This is the
+//! ordinary bootstrap, without rebuilding accumulators for every resample.
+
+use rand::RngExt;
+
+use crate::data::seeded_rng;
+use crate::metrics::{CALIBRATION_BINS, Interval};
+use crate::model::Probabilities;
+
+/// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows, `statistic`
+/// receiving each resample's multiplicities; resamples where it is undefined are skipped.
+pub(super) fn interval(
+    resamples: u32,
+    n: usize,
+    seed: u64,
+    statistic: impl Fn(&[u32]) -> Option<f64>,
+) -> Interval {
+    let mut rng = seeded_rng(seed);
+    let mut values = Vec::with_capacity(resamples as usize);
+    let mut weights = vec![0u32; n];
+    for _ in 0..resamples {
+        weights.iter_mut().for_each(|w| *w = 0);
+        for _ in 0..n {
+            weights[rng.random_range(0..n)] += 1;
+        }
+        if let Some(v) = statistic(&weights) {
+            values.push(v);
+        }
+    }
+    if values.is_empty() {
+        return Interval {
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        };
+    }
+    values.sort_by(f64::total_cmp);
+    Interval {
+        lo: quantile(&values, 0.025),
+        hi: quantile(&values, 0.975),
+    }
+}
+
+/// The `q` quantile of sorted values, interpolating linearly (numpy's default).
+pub(super) fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    let below = position.floor() as usize;
+    let above = position.ceil() as usize;
+    let weight = position - below as f64;
+    sorted[below] + weight * (sorted[above] - sorted[below])
+}
+
+/// Per-row quantities of a classifier's outputs, from which every non-rate classification
+/// metric is a weighted sum.
+pub(super) struct ClassRows {
+    truth: Vec<usize>,
+    predicted: Vec<usize>,
+    /// −ln of the true class's probability, clipped as in log loss.
+    loss: Vec<f64>,
+    /// Squared distance from the one-hot truth.
+    squared: Vec<f64>,
+    confidence: Vec<f64>,
+    /// The class's probability for each row, and the rows sorted by it.
+    score: Vec<f64>,
+    ranking: Vec<usize>,
+    classes: usize,
+}
+
+impl ClassRows {
+    pub(super) fn new(truth: &[usize], predictions: &[Probabilities], class: usize) -> Self {
+        let eps = f64::EPSILON;
+        let classes = predictions.first().map_or(0, |p| p.classes().len());
+        let mut rows = ClassRows {
+            truth: truth.to_vec(),
+            predicted: Vec::with_capacity(truth.len()),
+            loss: Vec::with_capacity(truth.len()),
+            squared: Vec::with_capacity(truth.len()),
+            confidence: Vec::with_capacity(truth.len()),
+            score: Vec::with_capacity(truth.len()),
+            ranking: (0..truth.len()).collect(),
+            classes,
+        };
+        for (&t, p) in truth.iter().zip(predictions) {
+            let p = p.as_slice();
+            let predicted = crate::model::argmax(p);
+            rows.predicted.push(predicted);
+            rows.loss.push(-p[t].clamp(eps, 1.0 - eps).ln());
+            rows.squared.push(
+                p.iter()
+                    .enumerate()
+                    .map(|(c, &q)| (q - f64::from(u8::from(c == t))).powi(2))
+                    .sum(),
+            );
+            rows.confidence.push(p[predicted]);
+            rows.score.push(p[class]);
+        }
+        let score = &rows.score;
+        rows.ranking.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+        rows
+    }
+
+    fn total(w: &[u32]) -> f64 {
+        w.iter().map(|&w| f64::from(w)).sum()
+    }
+
+    pub(super) fn log_loss(&self, w: &[u32]) -> Option<f64> {
+        let n = Self::total(w);
+        (n > 0.0).then(|| {
+            w.iter()
+                .zip(&self.loss)
+                .map(|(&w, l)| f64::from(w) * l)
+                .sum::<f64>()
+                / n
+        })
+    }
+
+    pub(super) fn brier(&self, w: &[u32]) -> Option<f64> {
+        let n = Self::total(w);
+        let scale = if self.classes == 2 { 0.5 } else { 1.0 };
+        (n > 0.0).then(|| {
+            scale
+                * w.iter()
+                    .zip(&self.squared)
+                    .map(|(&w, s)| f64::from(w) * s)
+                    .sum::<f64>()
+                / n
+        })
+    }
+
+    pub(super) fn calibration_error(&self, w: &[u32]) -> Option<f64> {
+        let mut count = [0.0; CALIBRATION_BINS];
+        let mut correct = [0.0; CALIBRATION_BINS];
+        let mut confidence = [0.0; CALIBRATION_BINS];
+        for (i, &w) in w.iter().enumerate() {
+            if w == 0 {
+                continue;
+            }
+            let c = self.confidence[i];
+            let bin = ((c * CALIBRATION_BINS as f64).floor() as usize).min(CALIBRATION_BINS - 1);
+            let w = f64::from(w);
+            count[bin] += w;
+            correct[bin] += w * f64::from(u8::from(self.predicted[i] == self.truth[i]));
+            confidence[bin] += w * c;
+        }
+        let n: f64 = count.iter().sum();
+        (n > 0.0).then(|| {
+            (0..CALIBRATION_BINS)
+                .filter(|&b| count[b] > 0.0)
+                .map(|b| (count[b] / n) * (correct[b] / count[b] - confidence[b] / count[b]).abs())
+                .sum()
+        })
+    }
+
+    pub(super) fn f1(&self, w: &[u32], class: usize) -> Option<f64> {
+        let (mut tp, mut wrong) = (0u64, 0u64);
+        for (i, &w) in w.iter().enumerate() {
+            let (t, p) = (self.truth[i] == class, self.predicted[i] == class);
+            if t && p {
+                tp += u64::from(w);
+            } else if t || p {
+                wrong += u64::from(w);
+            }
+        }
+        (2 * tp + wrong > 0).then(|| 2.0 * tp as f64 / (2 * tp + wrong) as f64)
+    }
+
+    /// One-vs-rest ROC AUC of the class the scores belong to (ties count one half).
+    pub(super) fn roc_auc(&self, w: &[u32], class: usize) -> Option<f64> {
+        let (mut positives, mut negatives) = (0u128, 0u128);
+        let mut negatives_below = 0u128;
+        let mut twice_u = 0u128;
+        let mut i = 0;
+        while i < self.ranking.len() {
+            // One group of tied scores.
+            let (mut p, mut n) = (0u128, 0u128);
+            let score = self.score[self.ranking[i]];
+            while i < self.ranking.len() && self.score[self.ranking[i]] == score {
+                let row = self.ranking[i];
+                if self.truth[row] == class {
+                    p += u128::from(w[row]);
+                } else {
+                    n += u128::from(w[row]);
+                }
+                i += 1;
+            }
+            twice_u += p * (2 * negatives_below + n);
+            negatives_below += n;
+            positives += p;
+            negatives += n;
+        }
+        (positives > 0 && negatives > 0)
+            .then(|| twice_u as f64 / (2.0 * positives as f64 * negatives as f64))
+    }
+}
+
+/// Per-row quantities of a regressor's outputs.
+pub(super) struct RegressionRows {
+    truth: Vec<f64>,
+    error: Vec<f64>,
+}
+
+impl RegressionRows {
+    pub(super) fn new(truth: &[f64], predictions: &[f64]) -> Self {
+        RegressionRows {
+            truth: truth.to_vec(),
+            error: predictions.iter().zip(truth).map(|(p, t)| p - t).collect(),
+        }
+    }
+
+    pub(super) fn mae(&self, w: &[u32]) -> Option<f64> {
+        let n = ClassRows::total(w);
+        (n > 0.0).then(|| {
+            w.iter()
+                .zip(&self.error)
+                .map(|(&w, e)| f64::from(w) * e.abs())
+                .sum::<f64>()
+                / n
+        })
+    }
+
+    pub(super) fn rmse(&self, w: &[u32]) -> Option<f64> {
+        let n = ClassRows::total(w);
+        (n > 0.0).then(|| {
+            (w.iter()
+                .zip(&self.error)
+                .map(|(&w, e)| f64::from(w) * e * e)
+                .sum::<f64>()
+                / n)
+                .sqrt()
+        })
+    }
+
+    pub(super) fn r2(&self, w: &[u32]) -> Option<f64> {
+        let n = ClassRows::total(w);
+        if n == 0.0 {
+            return None;
+        }
+        let mean = w
+            .iter()
+            .zip(&self.truth)
+            .map(|(&w, y)| f64::from(w) * y)
+            .sum::<f64>()
+            / n;
+        let (mut sse, mut sst) = (0.0, 0.0);
+        for ((&w, e), y) in w.iter().zip(&self.error).zip(&self.truth) {
+            sse += f64::from(w) * e * e;
+            sst += f64::from(w) * (y - mean) * (y - mean);
+        }
+        Some(if sst == 0.0 {
+            if sse == 0.0 { 1.0 } else { 0.0 }
+        } else {
+            1.0 - sse / sst
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{ClassificationMetrics, RegressionMetrics};
+    use crate::model::Classes;
+
+    /// With every multiplicity 1, the weighted metrics equal the accumulators'.
+    #[test]
+    fn unit_weights_reproduce_the_accumulators() {
+        let classes = Classes::new(["a", "b", "c"]).unwrap();
+        let raw = [
+            [0.7, 0.2, 0.1],
+            [0.1, 0.8, 0.1],
+            [0.3, 0.3, 0.4],
+            [0.5, 0.25, 0.25],
+            [0.2, 0.2, 0.6],
+            [0.6, 0.3, 0.1],
+        ];
+        let truth = [0, 1, 1, 2, 2, 0];
+        let predictions: Vec<Probabilities> = raw
+            .iter()
+            .map(|p| Probabilities::new(&classes, p.to_vec()).unwrap())
+            .collect();
+        let mut m = ClassificationMetrics::new(classes.clone());
+        for (t, p) in truth.iter().zip(&predictions) {
+            m.add(*t, p.as_slice()).unwrap();
+        }
+        let w = vec![1; truth.len()];
+        for class in 0..3 {
+            let rows = ClassRows::new(&truth, &predictions, class);
+            let close = |a: Option<f64>, b: Option<f64>| (a.unwrap() - b.unwrap()).abs() < 1e-12;
+            assert!(close(rows.roc_auc(&w, class), m.roc_auc(class)));
+            assert!(close(rows.f1(&w, class), m.f1(class)));
+            assert!(close(rows.log_loss(&w), m.log_loss()));
+            assert!(close(rows.brier(&w), m.brier()));
+            assert!(close(
+                rows.calibration_error(&w),
+                m.expected_calibration_error()
+            ));
+        }
+        // Doubling a row equals adding it twice.
+        let mut doubled = m.clone();
+        doubled.add(truth[2], predictions[2].as_slice()).unwrap();
+        let mut w2 = w.clone();
+        w2[2] = 2;
+        let rows = ClassRows::new(&truth, &predictions, 1);
+        assert!((rows.roc_auc(&w2, 1).unwrap() - doubled.roc_auc(1).unwrap()).abs() < 1e-12);
+
+        let (y, p) = ([3.0, -0.5, 2.0, 7.0], [2.5, 0.0, 2.0, 8.0]);
+        let mut r = RegressionMetrics::default();
+        for (a, b) in y.iter().zip(&p) {
+            r.add(*a, *b).unwrap();
+        }
+        let rows = RegressionRows::new(&y, &p);
+        let w = [1; 4];
+        assert!((rows.mae(&w).unwrap() - r.mae().unwrap()).abs() < 1e-12);
+        assert!((rows.rmse(&w).unwrap() - r.rmse().unwrap()).abs() < 1e-12);
+        assert!((rows.r2(&w).unwrap() - r.r2().unwrap()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        // numpy.quantile([1, 2, 3, 4], [0.025, 0.975]) == [1.075, 3.925]
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert!((quantile(&v, 0.025) - 1.075).abs() < 1e-12);
+        assert!((quantile(&v, 0.975) - 3.925).abs() < 1e-12);
+    }
+}
