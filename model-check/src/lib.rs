@@ -62,6 +62,7 @@ pub mod expect;
 pub mod harness;
 pub mod metrics;
 pub mod model;
+pub mod perturb;
 pub mod report;
 pub mod runner;
 

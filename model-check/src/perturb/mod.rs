@@ -1,0 +1,186 @@
+//! Perturbations: variants of existing rows, described as edits.
+//!
+//! An [`Augmenter`] proposes a variant of a row as a list of [`Edit`]s — "feature `tenure`
+//! from 12 to 13.7", "token 3 from `great` to `graet`" — rather than as a new row. The row
+//! type applies edits ([`Editable`]), so any subset of a variant's edits is itself a variant:
+//! that is what lets a failing variant be shrunk to the fewest edits that still break the
+//! model.
+//!
+//! Feature rows (any `#[derive(Features)]` type) are edited by feature position, with
+//! [`Value`]s; texts (`String`) by whitespace-separated token position, with the new token as
+//! a `Value::Category` (an empty token deletes it).
+//!
+//! Every augmenter is seeded: it draws from the generator it is given, so the same seed gives
+//! the same variants.
+
+use crate::data::{Features, SeededRng, Value};
+
+/// One change: the feature or token at `position` goes from `before` to `after`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// The feature's index in the schema, or the token's index in the text.
+    pub position: usize,
+    /// The value before the edit.
+    pub before: Value,
+    /// The value after the edit.
+    pub after: Value,
+}
+
+/// A row type whose variants are lists of edits.
+pub trait Editable: Clone {
+    /// A copy of `self` with `edits` applied (at distinct positions); an edit that does not
+    /// fit (a value outside the feature's type) is skipped.
+    fn apply(&self, edits: &[Edit]) -> Self;
+
+    /// The edit in words, for reports: `tenure: 12 → 13.7`, `token 3: "great" → "graet"`.
+    fn describe_edit(&self, edit: &Edit) -> String;
+}
+
+impl<R: Features + Clone> Editable for R {
+    fn apply(&self, edits: &[Edit]) -> Self {
+        let mut row = self.clone();
+        for edit in edits {
+            // Augmenters only propose values inside the feature's domain; a value that does
+            // not fit leaves the feature unchanged rather than corrupting the row.
+            let _ = row.set_value(edit.position, edit.after.clone());
+        }
+        row
+    }
+
+    fn describe_edit(&self, edit: &Edit) -> String {
+        let name = R::SCHEMA
+            .iter()
+            .nth(edit.position)
+            .map_or("?", |spec| spec.name());
+        format!("{name}: {} → {}", edit.before, edit.after)
+    }
+}
+
+/// The byte spans of the whitespace-separated tokens of `text`.
+pub fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+impl Editable for String {
+    fn apply(&self, edits: &[Edit]) -> Self {
+        let spans = token_spans(self);
+        let mut out = String::with_capacity(self.len() + 16);
+        let mut cursor = 0;
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            out.push_str(&self[cursor..start]);
+            match edits.iter().find(|e| e.position == i) {
+                Some(Edit {
+                    after: Value::Category(token),
+                    ..
+                }) => out.push_str(token),
+                _ => out.push_str(&self[start..end]),
+            }
+            cursor = end;
+        }
+        out.push_str(&self[cursor..]);
+        // Deleted tokens leave their separators: collapse runs of spaces they create.
+        if edits.iter().any(|e| e.after.as_category() == Some("")) {
+            out = out.split(' ').filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        }
+        out
+    }
+
+    fn describe_edit(&self, edit: &Edit) -> String {
+        format!("token {}: {} → {}", edit.position, edit.before, edit.after)
+    }
+}
+
+/// Proposes variants of rows of type `R`.
+pub trait Augmenter<R> {
+    /// What the augmenter does, for reports: "Gaussian noise on tenure (0.1 × spread)".
+    fn describe(&self) -> String;
+
+    /// A copy that has learned from `rows` what it needs — the spread of a numeric feature,
+    /// the observed levels of a category. Augmenters that need nothing return a copy.
+    fn fit(&self, rows: &[R]) -> Self
+    where
+        Self: Sized;
+
+    /// Proposes one variant of `row` as edits at distinct positions, drawing from `rng`;
+    /// `None` when it cannot change this row (a text without a name, say).
+    fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>>;
+
+    /// Both augmenters: the edits of `self`, then those of `other` at positions `self` left
+    /// untouched.
+    fn then<B: Augmenter<R>>(self, other: B) -> Then<Self, B>
+    where
+        Self: Sized,
+    {
+        Then(self, other)
+    }
+}
+
+/// Two augmenters applied together; see [`Augmenter::then`].
+#[derive(Debug, Clone)]
+pub struct Then<A, B>(A, B);
+
+impl<R, A: Augmenter<R>, B: Augmenter<R>> Augmenter<R> for Then<A, B> {
+    fn describe(&self) -> String {
+        format!("{}, then {}", self.0.describe(), self.1.describe())
+    }
+
+    fn fit(&self, rows: &[R]) -> Self {
+        Then(self.0.fit(rows), self.1.fit(rows))
+    }
+
+    fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
+        let first = self.0.propose(row, rng);
+        let second = self.1.propose(row, rng);
+        match (first, second) {
+            (None, None) => None,
+            (Some(a), None) => Some(a),
+            (None, Some(b)) => Some(b),
+            (Some(mut a), Some(b)) => {
+                let taken: Vec<usize> = a.iter().map(|e| e.position).collect();
+                a.extend(b.into_iter().filter(|e| !taken.contains(&e.position)));
+                Some(a)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn token(position: usize, before: &'static str, after: &'static str) -> Edit {
+        Edit {
+            position,
+            before: Value::Category(Cow::Borrowed(before)),
+            after: Value::Category(Cow::Borrowed(after)),
+        }
+    }
+
+    #[test]
+    fn text_edits_replace_tokens_and_keep_the_rest() {
+        let text = "I am having  a great day!".to_string();
+        assert_eq!(token_spans(&text).len(), 6);
+        assert_eq!(text.apply(&[token(4, "great", "graet")]), "I am having  a graet day!");
+        assert_eq!(text.apply(&[]), text);
+        assert_eq!(
+            text.apply(&[token(1, "am", ""), token(4, "great", "fine")]),
+            "I having a fine day!"
+        );
+    }
+}
