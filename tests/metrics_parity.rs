@@ -335,6 +335,25 @@ fn wilson_intervals_match_statsmodels() {
 }
 
 #[test]
+fn newcombe_gap_intervals_match_statsmodels() {
+    let reference = reference();
+    let cases = reference["newcombe"].as_array().unwrap();
+    assert!(cases.len() >= 7);
+    for case in cases {
+        let n = |k: &str| case[k].as_u64().unwrap();
+        let ci = model_check::expect::newcombe_difference(
+            Proportion::new(n("count1"), n("nobs1")),
+            Proportion::new(n("count2"), n("nobs2")),
+        )
+        .unwrap();
+        let what = format!("newcombe({case})");
+        close(&format!("{what} lower"), ci.lo, &case["lo"]);
+        close(&format!("{what} upper"), ci.hi, &case["hi"]);
+    }
+    report_worst("newcombe");
+}
+
+#[test]
 fn roc_auc_with_tied_scores_matches_scikit_learn() {
     // Rounding the churn probabilities to one decimal makes thousands of ties.
     let reference = reference();

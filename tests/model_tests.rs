@@ -327,7 +327,8 @@ fn a_derived_seed_is_stable_and_printed() {
 
 #[test]
 fn predictions_are_shared_within_a_process() {
-    // Two checks on the same model identity and rows: the second predicts nothing.
+    // Two checks on the same model identity and rows: the second predicts only the three
+    // rows that confirm the cached outputs are this model's.
     let first = check(churn_model(), &*TELCO)
         .expect(accuracy().at_least(0.5))
         .run(1);
@@ -335,8 +336,8 @@ fn predictions_are_shared_within_a_process() {
         .on(Cohort::equals(Customer::SENIOR_CITIZEN, 1))
         .expect(recall("Yes").at_least(0.1))
         .run(1);
-    assert!(first.model_calls <= 2);
-    assert_eq!(second.model_calls, 0);
+    assert!(first.model_calls <= 3);
+    assert_eq!(second.model_calls, 1);
     assert!(first.passed() && second.passed());
 }
 
@@ -344,6 +345,36 @@ fn reports_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("model-check-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
+}
+
+#[test]
+fn two_models_with_one_identity_are_caught_not_confused() {
+    let constant = |p: f64| {
+        Classifier::from_fn(
+            ModelInfo::new("same-name", "1"),
+            ["No", "Yes"],
+            move |b: &[Customer]| Ok(vec![vec![1.0 - p, p]; b.len()]),
+        )
+        .unwrap()
+    };
+    let first = check(constant(0.9), &*TELCO)
+        .expect(recall("Yes").at_least(0.5))
+        .run(1);
+    assert!(first.passed());
+    let second = check(constant(0.1), &*TELCO)
+        .expect(recall("Yes").at_least(0.5))
+        .run(1);
+    let outcome = &second.outcomes[0];
+    assert_eq!(outcome.verdict, Verdict::Error);
+    assert!(
+        outcome
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("two different models share the identity `same-name@1`"),
+        "{:?}",
+        outcome.note
+    );
 }
 
 #[test]

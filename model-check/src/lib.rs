@@ -65,6 +65,7 @@ pub mod model;
 pub mod perturb;
 pub mod report;
 pub mod runner;
+pub mod search;
 
 pub use expect::{Check, Suite, Testable, check};
 pub use model_check_derive::{Categorical, Features};
@@ -81,8 +82,9 @@ pub mod prelude {
     };
     pub use crate::expect::{
         Check, CheckBuilder, Expectation, Outcome, Suite, Testable, Verdict, accuracy, brier_score,
-        check, expected_calibration_error, f1, false_negative_rate, false_positive_rate, log_loss,
-        mae, precision, r2, recall, rmse, roc_auc,
+        check, confidence, directional, expected_calibration_error, f1, false_negative_rate,
+        false_positive_rate, flip, gap, invariant, log_loss, mae, precision, r2, recall, rmse,
+        roc_auc, unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,
@@ -90,6 +92,11 @@ pub mod prelude {
     pub use crate::model::{
         Classes, Classifier, Model, ModelError, ModelInfo, PredictionTable, Probabilities,
         Regressor,
+    };
+    pub use crate::perturb::{
+        Augmenter, Template, Templates, change_case, change_numbers, contractions, noise,
+        punctuation, resample, shift, swap_names, swap_places, swap_protected, swap_words,
+        synonyms, typos,
     };
     pub use model_check_derive::{Categorical, Features};
     pub use model_check_macros::model_test;

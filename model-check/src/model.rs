@@ -321,6 +321,8 @@ pub struct ModelError {
 pub enum ModelErrorKind {
     /// The model itself reported an error.
     Failed(Box<dyn std::error::Error + Send + Sync>),
+    /// The model panicked; the panic's message.
+    Panicked(String),
     /// The model returned a different number of outputs than inputs.
     OutputCount {
         /// Inputs in the batch.
@@ -408,6 +410,7 @@ impl fmt::Display for ModelError {
         }
         match &self.kind {
             ModelErrorKind::Failed(e) => write!(f, "failed: {e}"),
+            ModelErrorKind::Panicked(message) => write!(f, "panicked: {message}"),
             ModelErrorKind::OutputCount { expected, got } => {
                 write!(f, "returned {got} outputs for a batch of {expected} inputs")
             }

@@ -152,6 +152,13 @@ def f(x):
     return None if np.isnan(x) else x
 
 
+STAT_NS = [20, 30, 50, 100, 200, 500, 1000, 2000]
+FALSE_FAILURE_THRESHOLDS = [0.5, 0.7, 0.785, 0.8, 0.85, 0.9, 0.95, 0.975, 0.99]
+
+NEWCOMBE_CASES = [(56, 70, 48, 80), (0, 10, 3, 10), (5, 20, 15, 40), (120, 400, 90, 410),
+                  (1, 1, 0, 5), (30, 1000, 45, 1000), (7, 7, 7, 7)]
+
+
 def wilson(count, nobs):
     if nobs == 0:
         return None
@@ -356,6 +363,30 @@ def main():
     for c, n in WILSON_CASES:
         lo, hi = wilson(c, n)
         ref["wilson"].append({"count": c, "nobs": n, "lo": lo, "hi": hi})
+
+    # Newcombe's hybrid score interval for a difference of two proportions (cohort gaps).
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    ref["newcombe"] = []
+    for c1, n1, c2, n2 in NEWCOMBE_CASES:
+        lo, hi = confint_proportions_2indep(c1, n1, c2, n2, method="newcomb", compare="diff")
+        ref["newcombe"].append({"count1": c1, "nobs1": n1, "count2": c2, "nobs2": n2,
+                                "lo": float(lo), "hi": float(hi)})
+
+    # Exact operating characteristics of the Wilson interval and of the interval rule
+    # (tests/statistics.rs): binomial sums with scipy over statsmodels' intervals.
+    from scipy.stats import binom
+    ref["statistics"] = {"coverage": [], "false_failure": []}
+    grid = [round(0.01 + 0.005 * i, 3) for i in range(197)]  # 0.010 .. 0.990
+    for n in STAT_NS:
+        x = np.arange(n + 1)
+        lo, hi = proportion_confint(x, n, alpha=0.05, method="wilson")
+        cov = [float(binom.pmf(x, n, p)[(lo <= p) & (p <= hi)].sum()) for p in grid]
+        ref["statistics"]["coverage"].append(
+            {"n": n, "p_grid": [grid[0], grid[-1], 0.005],
+             "mean": float(np.mean(cov)), "min": float(np.min(cov))})
+        for t in FALSE_FAILURE_THRESHOLDS:
+            ff = float(binom.pmf(x, n, t)[hi < t].sum())
+            ref["statistics"]["false_failure"].append({"n": n, "threshold": t, "rate": ff})
 
     ref["binary"] = {
         "predictions": "telco_binary_predictions.csv",

@@ -12,13 +12,14 @@ use crate::metrics::{CALIBRATION_BINS, Interval};
 use crate::model::Probabilities;
 
 /// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows, `statistic`
-/// receiving each resample's multiplicities; resamples where it is undefined are skipped.
+/// receiving each resample's multiplicities; resamples where it is undefined are skipped,
+/// and `None` when it is undefined in all of them.
 pub(super) fn interval(
     resamples: u32,
     n: usize,
     seed: u64,
     statistic: impl Fn(&[u32]) -> Option<f64>,
-) -> Interval {
+) -> Option<Interval> {
     let mut rng = seeded_rng(seed);
     let mut values = Vec::with_capacity(resamples as usize);
     let mut weights = vec![0u32; n];
@@ -27,21 +28,18 @@ pub(super) fn interval(
         for _ in 0..n {
             weights[rng.random_range(0..n)] += 1;
         }
-        if let Some(v) = statistic(&weights) {
+        if let Some(v) = statistic(&weights).filter(|v| v.is_finite()) {
             values.push(v);
         }
     }
     if values.is_empty() {
-        return Interval {
-            lo: f64::NEG_INFINITY,
-            hi: f64::INFINITY,
-        };
+        return None;
     }
     values.sort_by(f64::total_cmp);
-    Interval {
+    Some(Interval {
         lo: quantile(&values, 0.025),
         hi: quantile(&values, 0.975),
-    }
+    })
 }
 
 /// The `q` quantile of sorted values, interpolating linearly (numpy's default).

@@ -21,8 +21,16 @@ use crate::model::{Classes, Model, Probabilities};
 /// The bootstrap resamples used unless told otherwise.
 pub const DEFAULT_RESAMPLES: u32 = 1000;
 
+/// Fewer resamples than this give percentile intervals too coarse to decide on.
+pub const MIN_RESAMPLES: u32 = 200;
+
+/// Below this many rows a bootstrapped metric is `Inconclusive` unless `min_rows` says
+/// otherwise: on a handful of rows the percentile bootstrap is far too confident (four
+/// perfectly separated rows give an AUC "interval" of [1, 1]).
+pub const BOOTSTRAP_MIN_ROWS: u64 = 30;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Direction {
+pub(super) enum Direction {
     AtLeast,
     AtMost,
 }
@@ -38,21 +46,40 @@ impl fmt::Display for Direction {
 
 /// Settings shared by every threshold.
 #[derive(Debug, Clone, Copy)]
-struct Rule {
-    direction: Direction,
-    threshold: f64,
-    point_estimate: bool,
-    min_rows: u64,
-    resamples: u32,
+pub(super) struct Rule {
+    pub(super) direction: Direction,
+    pub(super) threshold: f64,
+    pub(super) point_estimate: bool,
+    pub(super) min_rows: u64,
+    pub(super) min_rows_set: bool,
+    pub(super) resamples: u32,
 }
 
 impl Rule {
-    fn new(direction: Direction, threshold: f64) -> Self {
+    /// The rule with its defaults for a rate (Wilson) or a bootstrapped metric, checked.
+    fn for_metric(&self, rate: bool) -> Result<Rule, EvalError> {
+        let mut rule = *self;
+        if !rate && !rule.point_estimate {
+            if rule.resamples < MIN_RESAMPLES {
+                return Err(setting_error(format!(
+                    "{} bootstrap resamples are too few; use at least {MIN_RESAMPLES}",
+                    rule.resamples
+                )));
+            }
+            if !rule.min_rows_set {
+                rule.min_rows = BOOTSTRAP_MIN_ROWS;
+            }
+        }
+        Ok(rule)
+    }
+
+    pub(super) fn new(direction: Direction, threshold: f64) -> Self {
         Rule {
             direction,
             threshold,
             point_estimate: false,
             min_rows: 1,
+            min_rows_set: false,
             resamples: DEFAULT_RESAMPLES,
         }
     }
@@ -102,15 +129,19 @@ macro_rules! threshold_settings {
                 self
             }
 
-            /// Below `n` rows the verdict is `Inconclusive` (default 1: an empty cohort is
-            /// never a pass).
+            /// Below `n` trials the verdict is `Inconclusive`. Trials are what the metric
+            /// counts: rows for accuracy, rows of the class for recall, rows predicted as the
+            /// class for precision. Default: 1 for rates (an empty cohort is never a pass),
+            /// [`BOOTSTRAP_MIN_ROWS`] for bootstrapped metrics, whose intervals are too
+            /// narrow on very few rows.
             pub fn min_rows(mut self, n: u64) -> Self {
                 self.rule.min_rows = n.max(1);
+                self.rule.min_rows_set = true;
                 self
             }
 
             /// The number of bootstrap resamples for metrics that are not rates (default
-            /// [`DEFAULT_RESAMPLES`]).
+            /// [`DEFAULT_RESAMPLES`], at least [`MIN_RESAMPLES`]).
             pub fn resamples(mut self, b: u32) -> Self {
                 self.rule.resamples = b;
                 self
@@ -226,7 +257,7 @@ impl ClassMetric {
         }
     }
 
-    fn is_rate(&self) -> bool {
+    pub(super) fn is_rate(&self) -> bool {
         use ClassMetricKind::*;
         matches!(
             self.kind,
@@ -239,7 +270,7 @@ impl ClassMetric {
         !matches!(self.kind, ClassMetricKind::LogLoss)
     }
 
-    fn class(&self) -> Option<&str> {
+    pub(super) fn class(&self) -> Option<&str> {
         use ClassMetricKind::*;
         match &self.kind {
             Recall(c) | Precision(c) | FalsePositiveRate(c) | FalseNegativeRate(c) | F1(c)
@@ -248,8 +279,20 @@ impl ClassMetric {
         }
     }
 
+    /// What the metric's `n` counts, for notes.
+    pub(super) fn unit(&self, classes: &Classes, class: usize) -> String {
+        use ClassMetricKind::*;
+        let name = classes.name(class);
+        match self.kind {
+            Recall(_) | FalseNegativeRate(_) => format!("rows of class `{name}`"),
+            Precision(_) => format!("rows predicted `{name}`"),
+            FalsePositiveRate(_) => format!("rows not of class `{name}`"),
+            _ => "rows".into(),
+        }
+    }
+
     /// The rate behind a rate metric.
-    fn proportion(&self, m: &ClassificationMetrics, class: usize) -> Option<Proportion> {
+    pub(super) fn proportion(&self, m: &ClassificationMetrics, class: usize) -> Option<Proportion> {
         use ClassMetricKind::*;
         Some(match self.kind {
             Accuracy => m.accuracy(),
@@ -312,7 +355,7 @@ pub struct ClassThreshold {
 threshold_settings!(ClassThreshold);
 
 /// `80%` for rates, `0.8` otherwise.
-fn show(value: f64, rate: bool) -> String {
+pub(super) fn show(value: f64, rate: bool) -> String {
     if rate {
         let pct = 100.0 * value;
         if (pct - pct.round()).abs() < 1e-9 {
@@ -325,11 +368,11 @@ fn show(value: f64, rate: bool) -> String {
     }
 }
 
-fn setting_error(reason: String) -> EvalError {
+pub(super) fn setting_error(reason: String) -> EvalError {
     EvalError::Data(DataError::Setting { reason })
 }
 
-fn check_threshold(
+pub(super) fn check_threshold(
     threshold: f64,
     bounded: bool,
     what: &dyn fmt::Display,
@@ -348,7 +391,7 @@ fn check_threshold(
 }
 
 /// Each selected row's true class, as an index into the model's classes.
-fn true_classes(
+pub(super) fn true_classes(
     labels: &Labels,
     rows: &[usize],
     classes: &Classes,
@@ -395,6 +438,14 @@ where
             return Ok(inconclusive_empty(self.rule.threshold));
         };
         let classes = first.classes().clone();
+        if let Some(i) = predictions.iter().position(|p| !p.classes().same(&classes)) {
+            return Err(setting_error(format!(
+                "model `{model}` returned classes ({}) for row {} and ({classes}) for row {}",
+                predictions[i].classes(),
+                rows[i],
+                rows[0]
+            )));
+        }
         let class = match self.metric.class() {
             Some(name) => classes.index_of(name).ok_or_else(|| {
                 setting_error(format!(
@@ -404,6 +455,7 @@ where
             None => 0,
         };
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
+        let rule = self.rule.for_metric(self.metric.is_rate())?;
 
         let mut all = ClassificationMetrics::new(classes.clone());
         for (t, p) in truth.iter().zip(&predictions) {
@@ -414,7 +466,7 @@ where
         let (estimate, interval, n, method) =
             if let Some(p) = self.metric.proportion(&all, class) {
                 match (p.rate(), p.wilson()) {
-                    (Some(rate), Some(ci)) => (rate, ci, p.n(), self.rule.method(true)),
+                    (Some(rate), Some(ci)) => (rate, Some(ci), p.n(), rule.method(true)),
                     _ => {
                         return Ok(undefined(self.rule.threshold, p.n(), &self.metric)
                             .with_examples(examples));
@@ -425,14 +477,11 @@ where
                     return Ok(undefined(self.rule.threshold, all.n(), &self.metric)
                         .with_examples(examples));
                 };
-                let interval = if self.rule.point_estimate {
-                    Interval {
-                        lo: estimate,
-                        hi: estimate,
-                    }
+                let interval = if rule.point_estimate {
+                    None
                 } else {
                     let rows = ClassRows::new(&truth, &predictions, class);
-                    bootstrap::interval(self.rule.resamples, truth.len(), context.seed(), |w| {
+                    bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| {
                         use ClassMetricKind::*;
                         match self.metric.kind {
                             F1(_) => rows.f1(w, class),
@@ -444,15 +493,17 @@ where
                         }
                     })
                 };
-                (estimate, interval, all.n(), self.rule.method(false))
+                (estimate, interval, all.n(), rule.method(false))
             };
+        let unit = self.metric.unit(&classes, class);
         Ok(decide(
-            &self.rule,
+            &rule,
             estimate,
             interval,
             n,
             method,
             self.metric.is_rate(),
+            &unit,
         )
         .with_examples(examples))
     }
@@ -483,50 +534,113 @@ fn undefined(threshold: f64, n: u64, metric: &dyn fmt::Display) -> Outcome {
     ))
 }
 
-/// The verdict and evidence for an estimate with its interval.
-fn decide(
+/// The verdict on a rate of failures among `n` trials (variants, generated cases, rows).
+/// With `max_rate`, the Wilson interval rule (`Pass` when the whole interval is at most the
+/// rate, `Fail` when it is wholly above, else `Inconclusive`); without, any failure is a
+/// counterexample that fails, and none passes. No trials at all is `Inconclusive`.
+pub(super) fn failure_rate_outcome(failures: u64, n: u64, max_rate: Option<f64>) -> Outcome {
+    let proportion = Proportion::new(failures.min(n), n);
+    let (Some(rate), Some(interval)) = (proportion.rate(), proportion.wilson()) else {
+        return Outcome::new(
+            Verdict::Inconclusive,
+            Evidence {
+                threshold: max_rate,
+                ..Evidence::none()
+            },
+        )
+        .with_note("nothing to test: no cases were generated");
+    };
+    match max_rate {
+        Some(max) => decide(
+            &Rule::new(Direction::AtMost, max),
+            rate,
+            Some(interval),
+            n,
+            Method::Wilson,
+            true,
+            "trials",
+        ),
+        None => Outcome::new(
+            if failures == 0 {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
+            Evidence {
+                estimate: Some(rate),
+                interval: Some(interval),
+                n,
+                threshold: Some(0.0),
+                method: Method::Wilson,
+                rows_needed: None,
+            },
+        ),
+    }
+}
+
+/// The verdict and evidence for an estimate with its 95% interval (`None` in point-estimate
+/// mode, or when a bootstrap found the metric undefined in every resample); `unit` names
+/// what `n` counts ("rows", "rows of class `Yes`").
+pub(super) fn decide(
     rule: &Rule,
     estimate: f64,
-    interval: Interval,
+    interval: Option<Interval>,
     n: u64,
     method: Method,
     rate: bool,
+    unit: &str,
 ) -> Outcome {
-    let mut verdict = rule.verdict(estimate, interval);
-    let mut note = None;
+    let evidence = |rows_needed| Evidence {
+        estimate: Some(estimate),
+        interval,
+        n,
+        threshold: Some(rule.threshold),
+        method,
+        rows_needed,
+    };
+    if !estimate.is_finite() {
+        return Outcome::new(
+            Verdict::Error,
+            Evidence {
+                estimate: None,
+                ..evidence(None)
+            },
+        )
+        .with_note(format!("the metric is {estimate}: the values overflowed"));
+    }
     if n < rule.min_rows {
-        verdict = Verdict::Inconclusive;
-        note = Some(format!("{n} rows, below the minimum of {}", rule.min_rows));
+        return Outcome::new(Verdict::Inconclusive, evidence(Some(rule.min_rows))).with_note(
+            format!("{n} {unit}, below the minimum of {}", rule.min_rows),
+        );
     }
-    let rows_needed = (verdict == Verdict::Inconclusive && n >= rule.min_rows)
-        .then(|| match method {
-            Method::Wilson => wilson_rows_needed(estimate, n, rule),
-            _ => scaled_rows_needed(estimate, interval, n, rule),
-        })
-        .flatten()
-        .or_else(|| (n < rule.min_rows).then_some(rule.min_rows));
-    if verdict == Verdict::Inconclusive && note.is_none() {
-        note = Some(match rows_needed {
-            Some(needed) => format!(
-                "the 95% interval straddles the threshold; about {needed} rows would decide it if {} held",
-                show(estimate, rate)
-            ),
-            None => "the estimate equals the threshold; more rows cannot decide it".into(),
-        });
-    }
-    let mut outcome = Outcome::new(
-        verdict,
-        Evidence {
-            estimate: Some(estimate),
-            interval: Some(interval),
-            n,
-            threshold: Some(rule.threshold),
-            method,
-            rows_needed,
+    let bounds = match (interval, rule.point_estimate) {
+        (_, true) => Interval {
+            lo: estimate,
+            hi: estimate,
         },
-    );
-    outcome.note = note;
-    outcome
+        (Some(ci), false) => ci,
+        (None, false) => {
+            return Outcome::new(Verdict::Inconclusive, evidence(None)).with_note(
+                "no interval: the metric is undefined in every bootstrap resample".to_string(),
+            );
+        }
+    };
+    let verdict = rule.verdict(estimate, bounds);
+    if verdict != Verdict::Inconclusive {
+        return Outcome::new(verdict, evidence(None));
+    }
+    let rows_needed = match method {
+        Method::Wilson => wilson_rows_needed(estimate, n, rule),
+        _ => scaled_rows_needed(estimate, bounds, n, rule),
+    };
+    let note = match rows_needed {
+        Some(needed) => format!(
+            "the 95% interval straddles the threshold; about {needed} {unit} would decide it if {} held",
+            show(estimate, rate)
+        ),
+        None => "the estimate equals the threshold; more rows cannot decide it".into(),
+    };
+    Outcome::new(verdict, evidence(rows_needed)).with_note(note)
 }
 
 /// The smallest `n` at which the Wilson interval around the same observed rate would clear
@@ -561,9 +675,12 @@ fn wilson_rows_needed(rate: f64, n: u64, rule: &Rule) -> Option<u64> {
 /// threshold once `n` grows by `(half-width / |estimate − threshold|)²`.
 fn scaled_rows_needed(estimate: f64, interval: Interval, n: u64, rule: &Rule) -> Option<u64> {
     let gap = (estimate - rule.threshold).abs();
-    let half = match (rule.direction, estimate > rule.threshold) {
-        (Direction::AtLeast, true) | (Direction::AtMost, false) => estimate - interval.lo,
-        _ => interval.hi - estimate,
+    // Above the threshold the lower bound must cross it (to pass an at-least, or to fail an
+    // at-most); below it, the upper bound.
+    let half = if estimate > rule.threshold {
+        estimate - interval.lo
+    } else {
+        interval.hi - estimate
     }
     .abs();
     if gap == 0.0 || !half.is_finite() {
@@ -765,31 +882,28 @@ where
         let Some(estimate) = self.metric.value(&all) else {
             return Ok(inconclusive_empty(self.rule.threshold));
         };
-        let interval = if self.rule.point_estimate {
-            Interval {
-                lo: estimate,
-                hi: estimate,
-            }
+        let rule = self.rule.for_metric(false)?;
+        let interval = if rule.point_estimate {
+            None
         } else {
             let rows = RegressionRows::new(&truth, &predictions);
-            bootstrap::interval(
-                self.rule.resamples,
-                truth.len(),
-                context.seed(),
-                |w| match self.metric.kind {
-                    RegressionMetricKind::Mae => rows.mae(w),
-                    RegressionMetricKind::Rmse => rows.rmse(w),
-                    RegressionMetricKind::R2 => rows.r2(w),
-                },
-            )
+            bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| match self
+                .metric
+                .kind
+            {
+                RegressionMetricKind::Mae => rows.mae(w),
+                RegressionMetricKind::Rmse => rows.rmse(w),
+                RegressionMetricKind::R2 => rows.r2(w),
+            })
         };
         Ok(decide(
-            &self.rule,
+            &rule,
             estimate,
             interval,
             all.n(),
-            self.rule.method(false),
+            rule.method(false),
             false,
+            "rows",
         )
         .with_examples(examples))
     }

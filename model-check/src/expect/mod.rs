@@ -33,8 +33,13 @@
 //! ```
 
 mod bootstrap;
+mod confidence;
+mod flip;
+mod gap;
 mod metric;
 mod outcome;
+mod perturbation;
+mod unit_case;
 
 use std::fmt;
 use std::ops::Deref;
@@ -45,13 +50,21 @@ use std::time::Instant;
 use crate::cohort::{Cohort, EvalError};
 use crate::data::{Dataset, seeded_rng};
 use crate::model::{Model, ModelError, ModelInfo};
+use crate::runner::derive_seed;
 
+pub use confidence::{Confidence, confidence};
+pub use flip::{Flip, FlipExpectation, flip};
+pub use gap::{Gap, gap, newcombe_difference};
 pub use metric::{
     ClassMetric, ClassThreshold, RegressionMetric, RegressionThreshold, accuracy, brier_score,
     expected_calibration_error, f1, false_negative_rate, false_positive_rate, log_loss, mae,
     precision, r2, recall, rmse, roc_auc,
 };
 pub use outcome::{CheckReport, Evidence, Example, Method, Outcome, Verdict};
+pub use perturbation::{
+    DEFAULT_MULTIPLIER, DEFAULT_SHRINK_BUDGET, Directional, Invariant, directional, invariant,
+};
+pub use unit_case::{UnitCases, unit_cases};
 
 /// The number of examples an outcome keeps unless told otherwise.
 pub const DEFAULT_MAX_EXAMPLES: usize = 5;
@@ -105,12 +118,7 @@ pub struct Context<'a, M: Model> {
     calls: u64,
 }
 
-impl<M> Context<'_, M>
-where
-    M: Model + 'static,
-    M::Input: Clone,
-    M::Output: Clone + Send + Sync + 'static,
-{
+impl<M: Model> Context<'_, M> {
     /// The model under test.
     pub fn model(&self) -> &M {
         self.model
@@ -136,10 +144,33 @@ where
         self.max_examples
     }
 
+    /// Model calls made so far by this expectation.
+    pub fn model_calls(&self) -> u64 {
+        self.calls
+    }
+}
+
+impl<M> Context<'_, M>
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: Clone + PartialEq + Send + Sync + 'static,
+{
     /// The model's outputs for the selected rows, in order, predicted at most once per
     /// process for each (model, row).
     pub fn predictions(&mut self) -> Result<Vec<M::Output>, ModelError> {
         crate::runner::predict_rows(self.model, self.data, self.rows, &mut self.calls)
+    }
+
+    /// The model's outputs for new inputs (variants, generated cases), predicted in batches
+    /// of [`BATCH_SIZE`](crate::cohort::BATCH_SIZE); every call is counted.
+    pub fn predict(&mut self, inputs: &[M::Input]) -> Result<Vec<M::Output>, ModelError> {
+        let mut outputs = Vec::with_capacity(inputs.len());
+        for batch in inputs.chunks(crate::cohort::BATCH_SIZE) {
+            self.calls += 1;
+            outputs.extend(crate::runner::call_model(self.model, batch)?);
+        }
+        Ok(outputs)
     }
 }
 
@@ -204,7 +235,7 @@ impl<M> CheckBuilder<M>
 where
     M: Model + 'static,
     M::Input: Clone,
-    M::Output: Clone + Send + Sync + 'static,
+    M::Output: Clone + PartialEq + Send + Sync + 'static,
 {
     /// Restricts the check to a cohort (intersected with any cohort already given).
     pub fn on(mut self, cohort: Cohort<M::Input>) -> Self {
@@ -231,10 +262,12 @@ where
     /// Finishes the check with what must hold.
     ///
     /// Several expectations on the same rows: call `expect` on a clone of the builder and
-    /// join the checks with [`Check::and`].
+    /// join the checks with [`Check::and`]; clones draw the same sample and share
+    /// predictions.
     pub fn expect(self, expectation: impl Expectation<M> + 'static) -> Check {
         let description = expectation.describe();
         let model_info = self.model.info().clone();
+        let described = description.clone();
         let run = move |seed: u64| -> Result<(Outcome, u64), String> {
             let data: &Dataset<M::Input> = &self.data;
             let (cohort_name, mut rows) = match &self.cohort {
@@ -244,21 +277,30 @@ where
                 ),
                 None => ("all".to_string(), (0..data.len()).collect()),
             };
-            let mut cohort_label = cohort_name;
-            if let Some(n) = self.sample
-                && n < rows.len()
-            {
-                let mut rng = seeded_rng(seed);
-                let mut picked = rand::seq::index::sample(&mut rng, rows.len(), n).into_vec();
-                picked.sort_unstable();
-                rows = picked.into_iter().map(|i| rows[i]).collect();
-                cohort_label = format!("{cohort_label} (sample of {n})");
+            let mut cohort_label = cohort_name.clone();
+            if let Some(n) = self.sample {
+                if n == 0 {
+                    return Err("a sample needs at least one row".into());
+                }
+                if n < rows.len() {
+                    // The sample depends on the seed, the cohort and its size only, so
+                    // checks on the same rows draw the same sample.
+                    let stream = derive_seed(&format!("sample {n} of {cohort_name}"));
+                    let mut rng = seeded_rng(splitmix(seed ^ stream));
+                    let mut picked = rand::seq::index::sample(&mut rng, rows.len(), n).into_vec();
+                    picked.sort_unstable();
+                    rows = picked.into_iter().map(|i| rows[i]).collect();
+                    cohort_label = format!("{cohort_label} (sample of {n})");
+                }
             }
+            // The expectation's own randomness depends on the seed, what it is and where it
+            // looks, not on its position among other checks.
+            let stream = derive_seed(&format!("{described} on {cohort_label}"));
             let mut context = Context {
                 model: &*self.model,
                 data,
                 rows: &rows,
-                seed: splitmix(seed),
+                seed: splitmix(seed ^ stream),
                 max_examples: self.max_examples,
                 calls: 0,
             };
@@ -272,33 +314,34 @@ where
             parts: vec![Part {
                 model: model_info,
                 expectation: description,
+                allow_inconclusive: false,
                 run: Box::new(run),
             }],
-            allow_inconclusive: false,
         }
     }
 }
 
-/// Runs one expectation with a seed: its outcome and the model calls made, or why it could
-/// not be evaluated.
+/// Runs one expectation with the test's seed: its outcome and the model calls made, or why
+/// it could not be evaluated.
 type RunPart = Box<dyn Fn(u64) -> Result<(Outcome, u64), String>>;
 
 /// One expectation with its model, data and rows, ready to run with a seed.
 struct Part {
     model: ModelInfo,
     expectation: String,
+    allow_inconclusive: bool,
     run: RunPart,
 }
 
 /// One or more expectations, each on its model, data and rows; run with a seed.
 ///
 /// Built by [`check`]; joined with [`and`](Check::and). A check passes when every outcome
-/// passes; an `Inconclusive` outcome fails it unless [`allow_inconclusive`] is set.
+/// passes; an `Inconclusive` outcome fails it unless [`allow_inconclusive`] was set on the
+/// check it came from.
 ///
 /// [`allow_inconclusive`]: Check::allow_inconclusive
 pub struct Check {
     parts: Vec<Part>,
-    allow_inconclusive: bool,
 }
 
 impl fmt::Debug for Check {
@@ -312,22 +355,23 @@ impl fmt::Debug for Check {
                     .map(|p| &p.expectation)
                     .collect::<Vec<_>>(),
             )
-            .field("allow_inconclusive", &self.allow_inconclusive)
             .finish()
     }
 }
 
 impl Check {
-    /// Both checks' expectations.
+    /// Both checks' expectations (each keeps its own `allow_inconclusive`).
     pub fn and(mut self, other: Check) -> Check {
-        self.allow_inconclusive &= other.allow_inconclusive;
         self.parts.extend(other.parts);
         self
     }
 
-    /// Lets `Inconclusive` outcomes pass: for exploratory checks on small cohorts.
+    /// Lets this check's `Inconclusive` outcomes pass: for exploratory checks on small
+    /// cohorts.
     pub fn allow_inconclusive(mut self) -> Check {
-        self.allow_inconclusive = true;
+        for part in &mut self.parts {
+            part.allow_inconclusive = true;
+        }
         self
     }
 
@@ -341,39 +385,47 @@ impl Check {
         self.parts.is_empty()
     }
 
-    /// Runs every expectation with `seed` and reports the outcomes. Model errors and panics
-    /// become `Error` outcomes naming the model; nothing is lost.
+    /// Runs every expectation with `seed` and reports the outcomes. A failing or panicking
+    /// model, bad data or a bad setting becomes an `Error` outcome saying so; nothing is lost.
     pub fn run(&self, seed: u64) -> CheckReport {
         let started = Instant::now();
         let mut outcomes = Vec::with_capacity(self.parts.len());
         let mut model_calls = 0;
-        for (i, part) in self.parts.iter().enumerate() {
-            // Each expectation draws from its own stream, fixed by the seed and its position.
-            let part_seed = splitmix(seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            let result = catch_unwind(AssertUnwindSafe(|| (part.run)(part_seed)));
-            let outcome = match result {
-                Ok(Ok((mut outcome, calls))) => {
-                    model_calls += calls;
-                    outcome.model = part.model.clone();
-                    outcome.expectation = part.expectation.clone();
-                    outcome
-                }
-                Ok(Err(message)) => Outcome::error(&part.model, &part.expectation, message),
-                Err(panic) => Outcome::error(
-                    &part.model,
-                    &part.expectation,
-                    format!("model `{}` panicked: {}", part.model, panic_message(&panic)),
-                ),
-            };
-            outcomes.push(outcome);
+        for part in &self.parts {
+            outcomes.push(part.execute(seed, &mut model_calls));
         }
         CheckReport {
             seed,
             outcomes,
             model_calls,
             duration: started.elapsed(),
-            allow_inconclusive: self.allow_inconclusive,
         }
+    }
+}
+
+impl Part {
+    fn execute(&self, seed: u64, model_calls: &mut u64) -> Outcome {
+        // Panics inside the model are caught where it is called and name it; a panic here
+        // comes from a cohort predicate, an expectation or this library.
+        let mut outcome = match catch_unwind(AssertUnwindSafe(|| (self.run)(seed))) {
+            Ok(Ok((mut outcome, calls))) => {
+                *model_calls += calls;
+                outcome.model = self.model.clone();
+                outcome.expectation = self.expectation.clone();
+                outcome
+            }
+            Ok(Err(message)) => Outcome::error(&self.model, &self.expectation, message),
+            Err(panic) => Outcome::error(
+                &self.model,
+                &self.expectation,
+                format!(
+                    "panicked while evaluating (in a cohort predicate, the expectation or model-check, not the model): {}",
+                    panic_message(&panic)
+                ),
+            ),
+        };
+        outcome.inconclusive_allowed = self.allow_inconclusive;
+        outcome
     }
 }
 
@@ -427,24 +479,22 @@ impl Suite {
         &self.checks
     }
 
-    /// Runs every check with `seed`; each check gets its own stream, fixed by the seed and
-    /// its position. Inconclusive outcomes pass only if every check allows them.
+    /// Runs every check with `seed`. Each expectation's randomness depends on the seed and
+    /// on what the expectation is, so adding a check does not change the others' results.
     pub fn run(&self, seed: u64) -> CheckReport {
         let started = Instant::now();
         let mut outcomes = Vec::new();
         let mut model_calls = 0;
-        for (position, check) in self.checks.iter().enumerate() {
-            let report = check.run(seed.wrapping_add(position as u64));
-            model_calls += report.model_calls;
-            outcomes.extend(report.outcomes);
+        for check in &self.checks {
+            for part in &check.parts {
+                outcomes.push(part.execute(seed, &mut model_calls));
+            }
         }
         CheckReport {
             seed,
             outcomes,
             model_calls,
             duration: started.elapsed(),
-            allow_inconclusive: !self.checks.is_empty()
-                && self.checks.iter().all(|c| c.allow_inconclusive),
         }
     }
 }

@@ -42,6 +42,9 @@ impl Verdict {
 pub enum Method {
     /// The Wilson 95% interval of a proportion.
     Wilson,
+    /// Newcombe's hybrid score 95% interval of a difference of two proportions (from their
+    /// Wilson intervals).
+    Newcombe,
     /// A seeded percentile bootstrap 95% interval.
     Bootstrap {
         /// The number of resamples.
@@ -113,6 +116,9 @@ pub struct Outcome {
     pub examples: Vec<Example>,
     /// Anything else the reader needs: why a verdict is inconclusive, the error message.
     pub note: Option<String>,
+    /// Whether an `Inconclusive` verdict passes (the check allowed it).
+    #[serde(default)]
+    pub inconclusive_allowed: bool,
 }
 
 impl Outcome {
@@ -127,6 +133,7 @@ impl Outcome {
             evidence,
             examples: Vec::new(),
             note: None,
+            inconclusive_allowed: false,
         }
     }
 
@@ -140,6 +147,7 @@ impl Outcome {
             evidence: Evidence::none(),
             examples: Vec::new(),
             note: Some(message),
+            inconclusive_allowed: false,
         }
     }
 
@@ -167,8 +175,6 @@ pub struct CheckReport {
     pub model_calls: u64,
     /// Wall-clock time.
     pub duration: Duration,
-    /// Whether inconclusive outcomes count as passing.
-    pub allow_inconclusive: bool,
 }
 
 impl CheckReport {
@@ -187,13 +193,14 @@ impl CheckReport {
         }
     }
 
-    /// Whether the test passes: every outcome passes, or is inconclusive where that is
-    /// allowed.
+    /// Whether the test passes: there is at least one outcome, and every outcome passes or
+    /// is inconclusive where its check allowed that.
     pub fn passed(&self) -> bool {
-        match self.verdict() {
-            Verdict::Pass => true,
-            Verdict::Inconclusive => self.allow_inconclusive,
-            Verdict::Fail | Verdict::Error => false,
-        }
+        !self.outcomes.is_empty()
+            && self.outcomes.iter().all(|o| match o.verdict {
+                Verdict::Pass => true,
+                Verdict::Inconclusive => o.inconclusive_allowed,
+                Verdict::Fail | Verdict::Error => false,
+            })
     }
 }

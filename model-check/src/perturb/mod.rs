@@ -13,6 +13,22 @@
 //! Every augmenter is seeded: it draws from the generator it is given, so the same seed gives
 //! the same variants.
 
+mod lexicon;
+mod tabular;
+mod template;
+mod text;
+
+pub use lexicon::{Gender, Lexicon, PartOfSpeech};
+pub use tabular::{
+    Noise, Numeric, Resample, Shift, SwapProtected, noise, resample, shift, swap_protected,
+};
+pub use template::{Template, TemplateError, Templates};
+pub use text::{
+    ChangeCase, ChangeNumbers, Contractions, Punctuation, SwapNames, SwapWords, Synonyms, Typo,
+    Typos, change_case, change_numbers, contractions, punctuation, swap_names, swap_places,
+    swap_words, synonyms, typos,
+};
+
 use crate::data::{Features, SeededRng, Value};
 
 /// One change: the feature or token at `position` goes from `before` to `after`.
@@ -95,7 +111,11 @@ impl Editable for String {
         out.push_str(&self[cursor..]);
         // Deleted tokens leave their separators: collapse runs of spaces they create.
         if edits.iter().any(|e| e.after.as_category() == Some("")) {
-            out = out.split(' ').filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+            out = out
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
         }
         out
     }
@@ -119,6 +139,15 @@ pub trait Augmenter<R> {
     /// Proposes one variant of `row` as edits at distinct positions, drawing from `rng`;
     /// `None` when it cannot change this row (a text without a name, say).
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>>;
+
+    /// Every variant of `row`, when the augmenter's variants are few and known (each other
+    /// value of a protected feature, a fixed shift): expectations then test exactly these,
+    /// once each, instead of drawing `multiplier` proposals. `None` (the default) means the
+    /// augmenter samples; `Some(vec![])` means it has no variant of this row.
+    fn enumerate(&self, row: &R) -> Option<Vec<Vec<Edit>>> {
+        let _ = row;
+        None
+    }
 
     /// Both augmenters: the edits of `self`, then those of `other` at positions `self` left
     /// untouched.
@@ -176,7 +205,10 @@ mod tests {
     fn text_edits_replace_tokens_and_keep_the_rest() {
         let text = "I am having  a great day!".to_string();
         assert_eq!(token_spans(&text).len(), 6);
-        assert_eq!(text.apply(&[token(4, "great", "graet")]), "I am having  a graet day!");
+        assert_eq!(
+            text.apply(&[token(4, "great", "graet")]),
+            "I am having  a graet day!"
+        );
         assert_eq!(text.apply(&[]), text);
         assert_eq!(
             text.apply(&[token(1, "am", ""), token(4, "great", "fine")]),

@@ -5,7 +5,8 @@ use std::fmt::Write;
 use super::SuiteReport;
 use crate::expect::Verdict;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values; characters XML cannot carry become
+/// U+FFFD, and line ends in attributes are kept as character references.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -15,8 +16,11 @@ fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
             // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -47,8 +51,11 @@ pub(super) fn render(suite: &SuiteReport) -> String {
     );
     for t in &suite.tests {
         let (classname, name) = match t.test.rsplit_once("::") {
-            Some((module, name)) => (format!("{}::{module}", t.package), name.to_string()),
-            None => (t.package.clone(), t.test.clone()),
+            Some((module, name)) => (
+                format!("{}::{}::{module}", t.package, t.binary),
+                name.to_string(),
+            ),
+            None => (format!("{}::{}", t.package, t.binary), t.test.clone()),
         };
         let _ = writeln!(
             out,

@@ -31,6 +31,9 @@ pub struct TestReport {
     pub test: String,
     /// The package declaring the test.
     pub package: String,
+    /// The crate the test was compiled into: the test binary (`churn` for `tests/churn.rs`)
+    /// or the library.
+    pub binary: String,
     /// The file declaring the test.
     pub file: String,
     /// The line of the test function.
@@ -47,8 +50,6 @@ pub struct TestReport {
     pub verdict: Verdict,
     /// Whether the test passed (inconclusive passes only when allowed).
     pub passed: bool,
-    /// Whether inconclusive outcomes were allowed to pass.
-    pub allow_inconclusive: bool,
     /// Model calls made by this test (predictions cached earlier in the process cost none).
     pub model_calls: u64,
     /// Wall-clock milliseconds.
@@ -71,12 +72,12 @@ impl TestReport {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
 
-    /// Writes the report to `dir/<test>.json` atomically (a temporary file, then a rename),
-    /// creating `dir` if needed; returns the path.
+    /// Writes the report to `dir/<package>.<binary>.<test>.json` atomically (a temporary
+    /// file, then a rename), creating `dir` if needed; returns the path. Tests of the same
+    /// name in different binaries or packages get different files.
     pub fn write_to(&self, dir: &Path) -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(dir)?;
-        let file_name: String = self
-            .test
+        let file_name: String = format!("{}.{}.{}", self.package, self.binary, self.test)
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
@@ -140,14 +141,27 @@ impl SuiteReport {
                     format!("schema {:?}, expected {SCHEMA:?}", report.schema),
                 ));
             }
+            if let Some(earlier) = tests.iter().find(|t: &&TestReport| {
+                (&t.package, &t.binary, &t.test) == (&report.package, &report.binary, &report.test)
+            }) {
+                return Err(error(
+                    &path,
+                    format!(
+                        "a second report of test `{}` ({})",
+                        earlier.test, earlier.file
+                    ),
+                ));
+            }
             tests.push(report);
         }
         Ok(SuiteReport::from_tests(tests))
     }
 
-    /// A suite of these reports, sorted by test name.
+    /// A suite of these reports, sorted by package, binary and test name.
     pub fn from_tests(mut tests: Vec<TestReport>) -> SuiteReport {
-        tests.sort_by(|a, b| a.test.cmp(&b.test));
+        tests.sort_by(|a, b| {
+            (&a.package, &a.binary, &a.test).cmp(&(&b.package, &b.binary, &b.test))
+        });
         SuiteReport { tests }
     }
 

@@ -27,7 +27,11 @@ pub(super) fn render(report: &TestReport) -> String {
     for outcome in &report.outcomes {
         render_outcome(&mut out, outcome);
     }
-    if report.verdict == Verdict::Inconclusive && !report.allow_inconclusive {
+    if report
+        .outcomes
+        .iter()
+        .any(|o| o.verdict == Verdict::Inconclusive && !o.inconclusive_allowed)
+    {
         let _ = writeln!(
             out,
             "  inconclusive outcomes fail the test; add rows, or allow them with `.allow_inconclusive()`"
@@ -94,13 +98,14 @@ fn observed(o: &Outcome) -> String {
     };
     let method = match e.method {
         Method::Wilson => "Wilson".to_string(),
+        Method::Newcombe => "Newcombe".to_string(),
         Method::Bootstrap { resamples } => format!("bootstrap, {resamples} resamples"),
         Method::PointEstimate => "point estimate, no interval".to_string(),
         Method::None => String::new(),
     };
     let shown = |x| value(x, e.method);
     match (e.interval, e.method) {
-        (Some(ci), Method::Wilson | Method::Bootstrap { .. }) => format!(
+        (Some(ci), Method::Wilson | Method::Newcombe | Method::Bootstrap { .. }) => format!(
             "{} (95% CI {}–{}, n = {}, {method})",
             shown(estimate),
             shown(ci.lo),
@@ -114,7 +119,7 @@ fn observed(o: &Outcome) -> String {
 /// Rates (decided with a Wilson interval) as percentages, other values as numbers.
 fn value(x: f64, method: Method) -> String {
     match method {
-        Method::Wilson => format!("{}%", number(100.0 * x)),
+        Method::Wilson | Method::Newcombe => format!("{}%", number(100.0 * x)),
         _ => number(x),
     }
 }

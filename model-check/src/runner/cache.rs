@@ -3,11 +3,20 @@
 //!
 //! The key is the model's [`ModelInfo`] (name and version) and Rust type, and the dataset's
 //! identity (a number shared by clones, new for every constructed, sampled or subset
-//! dataset). Two models with the same name, version and type are assumed to predict the
-//! same: give a retrained model a new version.
+//! dataset: share a dataset between tests in a `static` to share its predictions).
+//!
+//! Two models with the same name, version and type are assumed to predict the same. That is
+//! checked rather than trusted: when a check reuses cached outputs, a few of its rows are
+//! predicted again and compared; a different answer is an error naming the identity, never a
+//! silently borrowed prediction.
+//!
+//! Rows are predicted in blocks aligned to the dataset — rows `[kB, (k+1)B)` for the batch
+//! size `B` — whatever was cached before, so a model whose last bits depend on the batch it
+//! sees still gives the same outputs in a full run as in a rerun of one test.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cohort::BATCH_SIZE;
@@ -21,7 +30,7 @@ struct Key {
     rows: u64,
 }
 
-/// One dataset's outputs, filled in as rows are asked for.
+/// One dataset's outputs, filled in as blocks of rows are asked for.
 type Entry<O> = Mutex<Vec<Option<O>>>;
 
 fn cache() -> &'static Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>> {
@@ -29,8 +38,35 @@ fn cache() -> &'static Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>> {
     CACHE.get_or_init(Default::default)
 }
 
-/// The model's outputs for `rows` of `data`, in order, predicting only rows not seen before
-/// (in batches of [`BATCH_SIZE`]); `calls` counts the model calls made.
+/// Calls the model, turning a panic inside it into an error that names it.
+pub(crate) fn call_model<M: Model>(
+    model: &M,
+    batch: &[M::Input],
+) -> Result<Vec<M::Output>, ModelError> {
+    let outputs = catch_unwind(AssertUnwindSafe(|| model.predict(batch)))
+        .map_err(|panic| {
+            ModelError::new(ModelErrorKind::Panicked(crate::expect::panic_message(
+                &panic,
+            )))
+            .in_model(model.info())
+        })?
+        .map_err(|e| e.in_model(model.info()))?;
+    if outputs.len() != batch.len() {
+        return Err(ModelError::new(ModelErrorKind::OutputCount {
+            expected: batch.len(),
+            got: outputs.len(),
+        })
+        .in_model(model.info()));
+    }
+    Ok(outputs)
+}
+
+/// How many already-cached rows a check predicts again to confirm the cached outputs are
+/// this model's.
+const SPOT_CHECKS: usize = 3;
+
+/// The model's outputs for `rows` of `data`, in order, predicting only blocks not seen
+/// before; `calls` counts the model calls made.
 pub(crate) fn predict_rows<M>(
     model: &M,
     data: &Dataset<M::Input>,
@@ -40,7 +76,7 @@ pub(crate) fn predict_rows<M>(
 where
     M: Model + 'static,
     M::Input: Clone,
-    M::Output: Clone + Send + Sync + 'static,
+    M::Output: Clone + PartialEq + Send + Sync + 'static,
 {
     let key = Key {
         model: model.info().clone(),
@@ -59,35 +95,47 @@ where
     // Holding the entry's lock while predicting makes a concurrent test wait for these
     // predictions instead of repeating them.
     let mut outputs = entry.lock().unwrap_or_else(|e| e.into_inner());
-    let mut missing: Vec<usize> = rows
+
+    // Confirm that outputs cached by another check are this model's.
+    let cached: Vec<usize> = rows
         .iter()
         .copied()
-        .filter(|&r| outputs[r].is_none())
+        .filter(|&r| outputs[r].is_some())
         .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    for chunk in missing.chunks(BATCH_SIZE) {
-        let contiguous = chunk.windows(2).all(|w| w[1] == w[0] + 1);
-        let predicted = if contiguous {
-            model.predict(&data.rows()[chunk[0]..=chunk[chunk.len() - 1]])
-        } else {
-            let batch: Vec<M::Input> = chunk.iter().map(|&r| data.rows()[r].clone()).collect();
-            model.predict(&batch)
-        };
+    if !cached.is_empty() {
+        // The first, middle and last of the cached rows asked for.
+        let mut picks: Vec<usize> = (0..SPOT_CHECKS)
+            .map(|i| cached[i * (cached.len() - 1) / (SPOT_CHECKS - 1)])
+            .collect();
+        picks.dedup();
+        let batch: Vec<M::Input> = picks.iter().map(|&r| data.rows()[r].clone()).collect();
         *calls += 1;
-        let predicted = predicted.map_err(|e| {
-            e.in_model(model.info())
-                .at_dataset_rows(|position| chunk.get(position).copied().unwrap_or(position))
-        })?;
-        if predicted.len() != chunk.len() {
-            return Err(ModelError::new(ModelErrorKind::OutputCount {
-                expected: chunk.len(),
-                got: predicted.len(),
-            })
+        let fresh = call_model(model, &batch)?;
+        if let Some(i) = (0..picks.len()).find(|&i| outputs[picks[i]].as_ref() != Some(&fresh[i])) {
+            return Err(ModelError::failed(format!(
+                "two different models share the identity `{}` (they predict row {} differently); give each its own name or version",
+                model.info(),
+                picks[i]
+            ))
             .in_model(model.info()));
         }
-        for (&r, output) in chunk.iter().zip(predicted) {
-            outputs[r] = Some(output);
+    }
+
+    let mut blocks: Vec<usize> = rows
+        .iter()
+        .filter(|&&r| outputs[r].is_none())
+        .map(|&r| r / BATCH_SIZE)
+        .collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    for block in blocks {
+        let start = block * BATCH_SIZE;
+        let end = (start + BATCH_SIZE).min(data.len());
+        *calls += 1;
+        let predicted = call_model(model, &data.rows()[start..end])
+            .map_err(|e| e.at_dataset_rows(|position| start + position))?;
+        for (slot, output) in outputs[start..end].iter_mut().zip(predicted) {
+            *slot = Some(output);
         }
     }
     Ok(rows

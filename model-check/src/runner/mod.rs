@@ -12,7 +12,9 @@
 mod cache;
 mod seed;
 
-pub(crate) use cache::predict_rows;
+use crate::expect::Check;
+
+pub(crate) use cache::{call_model, predict_rows};
 pub use seed::{SEED_ENV, SeedError, SeedSource, derive_seed, resolve_seed};
 
 /// What `#[model_test]` records about a test: its name, place, tags, seed and ignore flag.
@@ -170,6 +172,12 @@ pub fn run_registration(
         schema: crate::report::SCHEMA.to_string(),
         test: name.clone(),
         package: meta.package.to_string(),
+        binary: meta
+            .module_path
+            .split("::")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         file: meta.file.to_string(),
         line: meta.line,
         tags: meta.tags.iter().map(|t| t.to_string()).collect(),
@@ -178,7 +186,6 @@ pub fn run_registration(
         reproduce: String::new(),
         verdict: crate::expect::Verdict::Error,
         passed: false,
-        allow_inconclusive: false,
         model_calls: 0,
         duration_ms: 0.0,
         error: None,
@@ -197,11 +204,13 @@ pub fn run_registration(
     report.reproduce = reproduce(meta, &name, report.seed);
     let built = std::panic::catch_unwind(plan);
     match built {
+        Ok(Ok(suite)) if suite.checks().iter().all(Check::is_empty) => {
+            report.error = Some("the test function returned no checks".into());
+        }
         Ok(Ok(suite)) => {
             let ran = suite.run(report.seed);
             report.verdict = ran.verdict();
             report.passed = ran.passed();
-            report.allow_inconclusive = ran.allow_inconclusive;
             report.model_calls = ran.model_calls;
             report.outcomes = ran.outcomes;
         }
