@@ -11,8 +11,9 @@
 //!    declared range, else the range observed in the data). When an end flips the
 //!    prediction, the value where the prediction changes is located by **bisection** between
 //!    the original value and that end, to a tolerance (default 1e-6 of the range width;
-//!    integer features to adjacent integers) — never by a grid. A `bool` takes its other
-//!    value; a categorical feature each of its other levels (declared, else observed).
+//!    integer features to adjacent integers) — never by a grid. A `bool` (or an integer
+//!    whose range is 0 to 1) takes its other value; a categorical feature each of its other
+//!    levels (declared, else observed).
 //! 2. **Several features together**, for rows no single feature flips: seeded random points
 //!    in the box of allowed values. A flip found is then **shrunk**: first to fewer features
 //!    (dropping features while the prediction stays flipped, until dropping any one of the
@@ -405,7 +406,7 @@ impl<R: Features + Clone> FlipSearch<R> {
 pub(crate) enum Domain {
     /// A number in `[lo, hi]`, whole when `integer`.
     Number { lo: f64, hi: f64, integer: bool },
-    /// A `bool`: 0 or 1.
+    /// A `bool`, or an integer whose range is 0..=1: 0 or 1.
     Bool,
     /// One of these levels.
     Levels(Vec<String>),
@@ -434,7 +435,10 @@ impl Domain {
                 } else {
                     (lo, hi)
                 };
-                if lo.is_finite() && hi.is_finite() && lo < hi {
+                if integer && lo == 0.0 && hi == 1.0 {
+                    // A 0/1 code (`u8` flags): two values, nothing to bisect.
+                    Domain::Bool
+                } else if lo.is_finite() && hi.is_finite() && lo < hi {
                     Domain::Number { lo, hi, integer }
                 } else {
                     Domain::Fixed

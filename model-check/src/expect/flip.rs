@@ -509,15 +509,13 @@ fn nearest<'a>(
         .min_by(|a, b| a.distance.total_cmp(&b.distance))
 }
 
-/// Two probabilities with two decimals, or more when two would show them equal.
+/// Two probabilities with two decimals, or more when they are too close for two to show
+/// the change faithfully (0.495 → 0.505, not 0.50 → 0.51).
 fn probability_pair(a: f64, b: f64) -> (String, String) {
-    for decimals in [2, 3, 4, 6] {
-        let (x, y) = (format!("{a:.decimals$}"), format!("{b:.decimals$}"));
-        if x != y {
-            return (x, y);
-        }
-    }
-    (format!("{a}"), format!("{b}"))
+    let decimals = (2..=6)
+        .find(|&d| (a - b).abs() >= 5.0 * 10f64.powi(-d))
+        .unwrap_or(6) as usize;
+    (format!("{a:.decimals$}"), format!("{b:.decimals$}"))
 }
 
 fn rate_evidence(
@@ -587,8 +585,12 @@ mod tests {
     fn probabilities_show_enough_decimals_to_differ() {
         assert_eq!(probability_pair(0.48, 0.53), ("0.48".into(), "0.53".into()));
         assert_eq!(
+            probability_pair(0.4951, 0.5049),
+            ("0.495".into(), "0.505".into())
+        );
+        assert_eq!(
             probability_pair(0.4999, 0.5001),
-            ("0.4999".into(), "0.5001".into())
+            ("0.49990".into(), "0.50010".into())
         );
     }
 }
