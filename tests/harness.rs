@@ -6,19 +6,13 @@ mod common;
 
 use std::sync::LazyLock;
 
-use common::{Customer, oracle, telco};
+use common::{Customer, telco};
 use model_check::prelude::*;
 
 static TELCO: LazyLock<Dataset<Customer>> = LazyLock::new(|| telco("churn"));
 
 fn churn_model() -> impl Model<Input = Customer, Output = Probabilities> + 'static {
-    PredictionTable::classifier_csv(
-        ModelInfo::new("sklearn-logistic-regression", "oracle"),
-        oracle("telco_binary_predictions.csv"),
-        "rownames",
-    )
-    .expect("the oracle predictions load")
-    .keyed_by(|c: &Customer| c.rownames.to_string())
+    common::sklearn_churn_model()
 }
 
 #[model_test(tags = ["smoke"])]

@@ -12,22 +12,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::LazyLock;
 
-use common::{Customer, oracle, telco};
+use common::{Customer, telco};
 use model_check::prelude::*;
 use model_check::report::{SuiteReport, TestReport};
 use model_check::runner::{Filter, registered, run_registered};
 
 static TELCO: LazyLock<Dataset<Customer>> = LazyLock::new(|| telco("churn"));
 
-/// scikit-learn's churn classifier, served from its committed predictions.
 fn churn_model() -> impl Model<Input = Customer, Output = Probabilities> + 'static {
-    PredictionTable::classifier_csv(
-        ModelInfo::new("sklearn-logistic-regression", "oracle"),
-        oracle("telco_binary_predictions.csv"),
-        "rownames",
-    )
-    .expect("the oracle predictions load")
-    .keyed_by(|c: &Customer| c.rownames.to_string())
+    common::sklearn_churn_model()
 }
 
 #[model_test(tags = ["smoke"])]

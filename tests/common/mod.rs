@@ -45,3 +45,15 @@ pub struct Customer {
 pub fn telco(label: &str) -> Dataset<Customer> {
     Dataset::from_csv(TELCO, CsvOptions::classify(label).id("rownames")).expect("telco loads")
 }
+
+/// scikit-learn's churn classifier (`tests/oracles/generate.py`), served from its committed
+/// predictions for every Telco row.
+pub fn sklearn_churn_model() -> impl Model<Input = Customer, Output = Probabilities> + 'static {
+    PredictionTable::classifier_csv(
+        ModelInfo::new("sklearn-logistic-regression", "oracle"),
+        oracle("telco_binary_predictions.csv"),
+        "rownames",
+    )
+    .expect("the oracle predictions load")
+    .keyed_by(|c: &Customer| c.rownames.to_string())
+}
