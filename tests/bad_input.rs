@@ -655,3 +655,43 @@ fn prediction_tables_check_their_file() {
         "model `python@1` has no prediction for row id \"b\""
     );
 }
+
+#[derive(Features, serde::Deserialize, Debug)]
+struct Person {
+    age: u32,
+    sex: String,
+    workclass: Option<String>,
+}
+
+#[test]
+fn uci_adult_style_files_load_with_comments_markers_and_label_rewrites() {
+    let err_free = Dataset::<Person>::from_csv(
+        file(
+            "adult.csv",
+            "|1x3 Cross validator\n25, Private, Male, <=50K.\n18, ?, Female, >50K.\n",
+        ),
+        CsvOptions::classify("income")
+            .headers(["age", "workclass", "sex", "income"])
+            .comment(b'|')
+            .trim()
+            .missing("?")
+            .classes(["<=50K", ">50K"])
+            .map_label(|l| l.trim_end_matches('.').to_string()),
+    )
+    .unwrap();
+    assert_eq!(err_free.len(), 2);
+    assert_eq!(err_free.rows()[1].workclass, None);
+    assert_eq!(err_free.labels().class_of(1), Some(">50K"));
+    // Line numbers still count the comment line.
+    let err = Dataset::<Person>::from_csv(
+        file("adult-bad.csv", "|comment\n25, Private, Male, <=50K.\nx, ?, Female, >50K.\n"),
+        CsvOptions::classify("income")
+            .headers(["age", "workclass", "sex", "income"])
+            .comment(b'|')
+            .trim()
+            .missing("?")
+            .map_label(|l| l.trim_end_matches('.').to_string()),
+    )
+    .unwrap_err();
+    assert_at(&err, 3, "age");
+}

@@ -343,6 +343,15 @@ fn a_model_ignoring_a_protected_feature_passes_never() {
             .unwrap()
             .ends_with("1 model call for the search (budget 256)")
     );
+
+    // Composes with sampling: the sample's rows are searched.
+    let sampled = check(classifier("fair", churn_score), Arc::new(customers(300)))
+        .sample(100)
+        .expect(flip(Customer::FEMALE).never())
+        .run(7);
+    assert_eq!(sampled.outcomes[0].verdict, Verdict::Pass);
+    assert_eq!(sampled.outcomes[0].evidence.n, 100);
+    assert_eq!(sampled.outcomes[0].cohort, "all (sample of 100)");
 }
 
 // ---------------------------------------------------------------------------------------

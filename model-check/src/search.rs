@@ -103,6 +103,47 @@ const POINTS_PER_ROUND: usize = 16;
 /// [`tolerance`](FlipSearch::tolerance), [`random_points`](FlipSearch::random_points) and
 /// [`seed`](FlipSearch::seed), and run with [`run`](FlipSearch::run) or
 /// [`run_on`](FlipSearch::run_on).
+///
+/// A model that says `Yes` only when two features are both high: no feature flips a row on
+/// its own, so the random search finds a change of several features, which shrinks to
+/// exactly the two, each moved just past its threshold.
+///
+/// ```
+/// use model_check::prelude::*;
+/// use model_check::search::{FlipSearch, SearchStatus};
+///
+/// #[derive(Features, Clone)]
+/// struct Signals {
+///     #[features(range = 0.0..=1.0)]
+///     a: f64,
+///     #[features(range = 0.0..=1.0)]
+///     b: f64,
+///     #[features(range = 0.0..=1.0)]
+///     noise: f64,
+/// }
+///
+/// let model = Classifier::from_fn(ModelInfo::new("both", "1"), ["No", "Yes"], |batch: &[Signals]| {
+///     Ok(batch.iter()
+///         .map(|s| if s.a > 0.5 && s.b > 0.5 { vec![0.1, 0.9] } else { vec![0.9, 0.1] })
+///         .collect())
+/// })?;
+/// let rows = vec![Signals { a: 0.2, b: 0.3, noise: 0.9 }];
+///
+/// let report = FlipSearch::new(Signals::A)
+///     .and(Signals::B)
+///     .and(Signals::NOISE)
+///     .to("Yes")
+///     .budget(100)
+///     .seed(7)
+///     .run(&model, &rows)?;
+/// let row = &report.rows[0];
+/// assert_eq!(row.status, SearchStatus::Complete);
+/// let flip = row.flip.as_ref().expect("a flip");
+/// assert_eq!(flip.to_string(), "a 0.2 → 0.5, b 0.3 → 0.5");
+/// assert!((flip.distance - 0.5).abs() < 1e-5); // (0.5 − 0.2) + (0.5 − 0.3)
+/// assert!(report.model_calls <= 101);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct FlipSearch<R> {
     features: Vec<usize>,
     target: Option<String>,

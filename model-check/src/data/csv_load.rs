@@ -26,6 +26,8 @@ pub struct CsvOptions {
     headers: Option<Vec<String>>,
     trim: bool,
     delimiter: u8,
+    comment: Option<u8>,
+    map_label: Option<fn(&str) -> String>,
 }
 
 impl CsvOptions {
@@ -40,6 +42,8 @@ impl CsvOptions {
             headers: None,
             trim: false,
             delimiter: b',',
+            comment: None,
+            map_label: None,
         }
     }
 
@@ -94,6 +98,27 @@ impl CsvOptions {
     /// Uses `delimiter` instead of a comma.
     pub fn delimiter(mut self, delimiter: u8) -> Self {
         self.delimiter = delimiter;
+        self
+    }
+
+    /// Skips lines that start with `marker` (UCI Adult's test file opens with
+    /// `|1x3 Cross validator`).
+    pub fn comment(mut self, marker: u8) -> Self {
+        self.comment = Some(marker);
+        self
+    }
+
+    /// Rewrites each label before it is checked against the classes: UCI Adult's test file
+    /// writes `>50K.` where its training file writes `>50K`.
+    ///
+    /// ```
+    /// use model_check::data::CsvOptions;
+    ///
+    /// let options = CsvOptions::classify("income").map_label(|l| l.trim_end_matches('.').to_string());
+    /// # let _ = options;
+    /// ```
+    pub fn map_label(mut self, f: fn(&str) -> String) -> Self {
+        self.map_label = Some(f);
         self
     }
 }
@@ -172,6 +197,7 @@ where
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(options.headers.is_none())
         .delimiter(options.delimiter)
+        .comment(options.comment)
         .trim(if options.trim {
             csv::Trim::All
         } else {
@@ -249,7 +275,8 @@ where
             });
         }
 
-        let label = &record[label_at];
+        let mapped = options.map_label.map(|f| f(&record[label_at]));
+        let label = mapped.as_deref().unwrap_or(&record[label_at]);
         if label.is_empty() || options.missing.iter().any(|m| m == label) {
             return Err(DataError::Invalid {
                 at: Box::new(at(&options.label)),
