@@ -684,7 +684,10 @@ fn uci_adult_style_files_load_with_comments_markers_and_label_rewrites() {
     assert_eq!(err_free.labels().class_of(1), Some(">50K"));
     // Line numbers still count the comment line.
     let err = Dataset::<Person>::from_csv(
-        file("adult-bad.csv", "|comment\n25, Private, Male, <=50K.\nx, ?, Female, >50K.\n"),
+        file(
+            "adult-bad.csv",
+            "|comment\n25, Private, Male, <=50K.\nx, ?, Female, >50K.\n",
+        ),
         CsvOptions::classify("income")
             .headers(["age", "workclass", "sex", "income"])
             .comment(b'|')

@@ -51,9 +51,10 @@
 
 use std::fmt;
 
+use super::metric::{self, setting_error, wilson_rows_needed};
 use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
 use crate::cohort::EvalError;
-use crate::data::{DataError, Feature, Features};
+use crate::data::{Feature, Features};
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Model, Probabilities};
 use crate::search::{Counterfactual, FlipReport, FlipSearch, SearchStatus, show_number};
@@ -189,10 +190,6 @@ impl<R> Clone for FlipExpectation<R> {
             rule: self.rule,
         }
     }
-}
-
-fn setting_error(reason: String) -> EvalError {
-    EvalError::Data(DataError::Setting { reason })
 }
 
 /// `5%`, `2.5%`.
@@ -337,7 +334,13 @@ impl<R: Features> FlipExpectation<R> {
                     Verdict::Inconclusive
                 };
                 let needed = (verdict == Verdict::Inconclusive && undecided == 0)
-                    .then(|| wilson_rows_needed(rate, n, r))
+                    .then(|| {
+                        wilson_rows_needed(
+                            rate,
+                            n,
+                            &metric::Rule::new(metric::Direction::AtMost, r),
+                        )
+                    })
                     .flatten();
                 if verdict == Verdict::Inconclusive && undecided == 0 {
                     reason = Some(match needed {
@@ -535,51 +538,9 @@ fn rate_evidence(
     }
 }
 
-/// The smallest `n` at which the Wilson interval around the same observed flip rate would
-/// lie wholly at most, or wholly above, `max`; `None` when the rate equals `max`.
-fn wilson_rows_needed(rate: f64, n: u64, max: f64) -> Option<u64> {
-    if rate == max {
-        return None;
-    }
-    let decides = |m: u64| {
-        let flips = ((rate * m as f64).round() as u64).min(m);
-        Proportion::new(flips, m)
-            .wilson()
-            .is_some_and(|ci| ci.hi <= max || ci.lo > max)
-    };
-    let (mut lo, mut hi) = (n.max(1), n.max(1).saturating_mul(2));
-    while !decides(hi) {
-        if hi > 1 << 40 {
-            return None;
-        }
-        lo = hi;
-        hi = hi.saturating_mul(2);
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if decides(mid) { hi = mid } else { lo = mid }
-    }
-    Some(hi)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_needed_decides_the_rate() {
-        // 10% of 50 rows: the interval [4.3%, 21.4%] straddles 15%.
-        let needed = wilson_rows_needed(0.10, 50, 0.15).unwrap();
-        let hi = |m: u64| {
-            Proportion::new((0.10 * m as f64).round() as u64, m)
-                .wilson()
-                .unwrap()
-                .hi
-        };
-        assert!(hi(needed) <= 0.15);
-        assert!(hi(needed - 1) > 0.15);
-        assert_eq!(wilson_rows_needed(0.15, 50, 0.15), None);
-    }
 
     #[test]
     fn probabilities_show_enough_decimals_to_differ() {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::metric::{ClassMetric, setting_error, show, true_classes};
+use super::metric::{ClassMetric, class_index, setting_error, show, true_classes};
 use super::{Context, Evidence, Expectation, Method, Outcome, Verdict};
 use crate::cohort::{Cohort, EvalError};
 use crate::data::{Feature, Features, Value};
@@ -162,11 +162,7 @@ where
         let classes = first.classes().clone();
         let model = context.model().info().to_string();
         let class = match self.metric.class() {
-            Some(name) => classes.index_of(name).ok_or_else(|| {
-                setting_error(format!(
-                    "{name:?} is not a class of model `{model}` (classes: {classes})"
-                ))
-            })?,
+            Some(name) => class_index(&classes, name, &model)?,
             None => 0,
         };
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;

@@ -357,15 +357,20 @@ threshold_settings!(ClassThreshold);
 /// `80%` for rates, `0.8` otherwise.
 pub(super) fn show(value: f64, rate: bool) -> String {
     if rate {
-        let pct = 100.0 * value;
-        if (pct - pct.round()).abs() < 1e-9 {
-            format!("{pct:.0}%")
-        } else {
-            format!("{pct}%")
-        }
+        let pct = format!("{:.2}", 100.0 * value);
+        format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
     } else {
         format!("{value}")
     }
+}
+
+/// The index of the class called `name` among a model's classes, or an error naming the model.
+pub(super) fn class_index(classes: &Classes, name: &str, model: &str) -> Result<usize, EvalError> {
+    classes.index_of(name).ok_or_else(|| {
+        setting_error(format!(
+            "{name:?} is not a class of model `{model}` (classes: {classes})"
+        ))
+    })
 }
 
 pub(super) fn setting_error(reason: String) -> EvalError {
@@ -447,11 +452,7 @@ where
             )));
         }
         let class = match self.metric.class() {
-            Some(name) => classes.index_of(name).ok_or_else(|| {
-                setting_error(format!(
-                    "{name:?} is not a class of model `{model}` (classes: {classes})"
-                ))
-            })?,
+            Some(name) => class_index(&classes, name, &model)?,
             None => 0,
         };
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
@@ -645,7 +646,7 @@ pub(super) fn decide(
 
 /// The smallest `n` at which the Wilson interval around the same observed rate would clear
 /// or miss the threshold; `None` if the rate equals the threshold.
-fn wilson_rows_needed(rate: f64, n: u64, rule: &Rule) -> Option<u64> {
+pub(super) fn wilson_rows_needed(rate: f64, n: u64, rule: &Rule) -> Option<u64> {
     if rate == rule.threshold {
         return None;
     }
@@ -926,6 +927,27 @@ mod tests {
         assert!(at(needed).lo >= 0.7, "{needed} rows decide");
         assert!(at(needed - 1).lo < 0.7, "{} rows do not", needed - 1);
         assert_eq!(wilson_rows_needed(0.7, 40, &rule), None);
+
+        // At most: 10% of 50 rows, the interval [4.3%, 21.4%] straddles 15%.
+        let most = Rule::new(Direction::AtMost, 0.15);
+        let needed = wilson_rows_needed(0.10, 50, &most).unwrap();
+        let hi = |m: u64| {
+            Proportion::new((0.10 * m as f64).round() as u64, m)
+                .wilson()
+                .unwrap()
+                .hi
+        };
+        assert!(hi(needed) <= 0.15);
+        assert!(hi(needed - 1) > 0.15);
+    }
+
+    #[test]
+    fn rates_read_naturally() {
+        assert_eq!(show(0.05, true), "5%");
+        assert_eq!(show(0.025, true), "2.5%");
+        assert_eq!(show(0.0, true), "0%");
+        assert_eq!(show(0.333, true), "33.3%");
+        assert_eq!(show(0.07, true), "7%");
     }
 
     #[test]

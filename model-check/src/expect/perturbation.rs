@@ -60,9 +60,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use super::metric::{Direction, Rule, class_index, setting_error, show, wilson_rows_needed};
 use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
 use crate::cohort::{BATCH_SIZE, EvalError};
-use crate::data::{DataError, seeded_rng};
+use crate::data::seeded_rng;
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Classes, Model, Probabilities};
 use crate::perturb::{Augmenter, Edit, Editable};
@@ -107,7 +108,7 @@ impl Settings {
     /// `" (at most 5% of variants may fail)"`, or nothing.
     fn describe(&self) -> String {
         match self.max_failure_rate {
-            Some(rate) => format!(" (at most {} of variants may fail)", percent(rate)),
+            Some(rate) => format!(" (at most {} of rows may fail)", show_rate(rate)),
             None => String::new(),
         }
     }
@@ -673,12 +674,12 @@ where
         Some(max) if interval.hi <= max => (Verdict::Pass, max, None, None),
         Some(max) if interval.lo > max => (Verdict::Fail, max, None, None),
         Some(max) => {
-            let rows_needed = variants_needed(rate, n, max);
+            let rows_needed = wilson_rows_needed(rate, n, &Rule::new(Direction::AtMost, max));
             let why = match rows_needed {
                 Some(r) => format!(
                     "the 95% interval straddles {}; about {r} rows would decide it if {} held",
-                    percent(max),
-                    percent(rate)
+                    show_rate(max),
+                    show_rate(rate)
                 ),
                 None => "the failure rate equals the threshold; more rows cannot decide it".into(),
             };
@@ -799,45 +800,6 @@ fn detail<R: Editable>(
     detail
 }
 
-/// The smallest number of variants at which the Wilson interval around the same failure rate
-/// would lie wholly on one side of `max`; `None` when the rate equals it.
-fn variants_needed(rate: f64, n: u64, max: f64) -> Option<u64> {
-    if rate == max {
-        return None;
-    }
-    let decides = |m: u64| {
-        let failures = ((rate * m as f64).round() as u64).min(m);
-        Proportion::new(failures, m)
-            .wilson()
-            .is_some_and(|ci| ci.hi <= max || ci.lo > max)
-    };
-    let (mut lo, mut hi) = (n.max(1), n.max(1).saturating_mul(2));
-    while !decides(hi) {
-        if hi > 1 << 40 {
-            return None;
-        }
-        lo = hi;
-        hi = hi.saturating_mul(2);
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if decides(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Some(hi)
-}
-
-fn class_index(classes: &Classes, name: &str, model: &str) -> Result<usize, EvalError> {
-    classes.index_of(name).ok_or_else(|| {
-        setting_error(format!(
-            "{name:?} is not a class of model `{model}` (classes: {classes})"
-        ))
-    })
-}
-
 fn check_unit(setting: &str, value: f64) -> Result<(), EvalError> {
     if (0.0..=1.0).contains(&value) {
         Ok(())
@@ -848,14 +810,9 @@ fn check_unit(setting: &str, value: f64) -> Result<(), EvalError> {
     }
 }
 
-fn setting_error(reason: String) -> EvalError {
-    EvalError::Data(DataError::Setting { reason })
-}
-
 /// `5%`, `2.5%`.
-fn percent(x: f64) -> String {
-    let pct = format!("{:.2}", 100.0 * x);
-    format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
+fn show_rate(x: f64) -> String {
+    show(x, true)
 }
 
 #[cfg(test)]
@@ -880,27 +837,5 @@ mod tests {
         assert!(!Judge::NotLower(1, 0.0).judge(&before, &after).fails);
         assert!(Judge::Predicts(0).judge(&before, &after).fails);
         assert!(!Judge::Predicts(1).judge(&before, &after).fails);
-    }
-
-    #[test]
-    fn variants_needed_makes_the_interval_decide() {
-        // 2% failing of 200 variants: the interval straddles 3%.
-        let needed = variants_needed(0.02, 200, 0.03).unwrap();
-        let hi = |m: u64| {
-            Proportion::new((0.02 * m as f64).round() as u64, m)
-                .wilson()
-                .unwrap()
-                .hi
-        };
-        assert!(hi(needed) <= 0.03);
-        assert!(hi(needed - 1) > 0.03);
-        assert_eq!(variants_needed(0.03, 200, 0.03), None);
-    }
-
-    #[test]
-    fn percentages_read_naturally() {
-        assert_eq!(percent(0.05), "5%");
-        assert_eq!(percent(0.025), "2.5%");
-        assert_eq!(percent(0.0), "0%");
     }
 }
