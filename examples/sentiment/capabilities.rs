@@ -33,15 +33,28 @@ pub const SAMPLE: usize = 300;
 /// Texts per template, at most (templates with fewer combinations give each once).
 pub const PER_TEMPLATE: usize = 100;
 
+/// Examples kept per MFT outcome (the report shows three with different words).
+pub const MFT_EXAMPLES: usize = 100;
+
 /// Minimum functionality: the share of a template's texts that must get its label.
 pub const MFT_ACCURACY: f64 = 0.9;
 
 /// Invariance and direction: the share of reviews that may fail.
 pub const MAX_FAILURE_RATE: f64 = 0.05;
 
-const FOODS: [&str; 12] = [
-    "soup", "pasta", "coffee", "tea", "chocolate", "bread", "cereal", "sauce", "candy", "popcorn",
-    "salsa", "granola",
+pub const FOODS: [&str; 12] = [
+    "soup",
+    "pasta",
+    "coffee",
+    "tea",
+    "chocolate",
+    "bread",
+    "cereal",
+    "sauce",
+    "candy",
+    "popcorn",
+    "salsa",
+    "granola",
 ];
 const POSITIVE_ADJECTIVES: [&str; 10] = [
     "good",
@@ -91,6 +104,24 @@ const NEGATIVE_VERBS: [&str; 8] = [
 const NEUTRAL_ADJECTIVES: [&str; 8] = [
     "normal", "regular", "typical", "usual", "ordinary", "long", "busy", "quiet",
 ];
+/// The template word lists: positive adjectives and verbs, then negative ones, then the
+/// negations, intensifiers and sentences of the tests.
+pub const WORDS: [&[&str]; 5] = [
+    &POSITIVE_ADJECTIVES,
+    &POSITIVE_VERBS,
+    &NEGATIVE_ADJECTIVES,
+    &NEGATIVE_VERBS,
+    &[
+        "not",
+        "don't",
+        "very",
+        "really",
+        "extremely",
+        "never",
+        "again",
+    ],
+];
+
 /// Neutral adjectives that fit a food.
 const NEUTRAL_FOR_FOOD: [&str; 5] = ["normal", "regular", "typical", "usual", "ordinary"];
 /// Positive adjectives an intensifier may precede in a review.
@@ -111,11 +142,11 @@ const INTENSIFIABLE: [&str; 14] = [
     "pleased",
 ];
 const INTENSIFIERS: [&str; 3] = ["very", "really", "extremely"];
-/// Sentences that can only make a review worse.
-const NEGATIVE_SENTENCES: [&str; 3] = [
-    "The taste was awful.",
-    "I would not buy it again.",
-    "Never again.",
+/// Sentences that can only make a review worse, with their test keys.
+const NEGATIVE_SENTENCES: [(&str, &str); 3] = [
+    ("awful_taste", "The taste was awful."),
+    ("would_not_buy", "I would not buy it again."),
+    ("never_again", "Never again."),
 ];
 
 /// A test type of CheckList.
@@ -209,8 +240,16 @@ impl TestData {
             );
         Ok(TestData {
             reviews: Arc::new(reviews),
-            templates: Arc::new(templates.dataset(PER_TEMPLATE, TEMPLATE_SEED)?.named("templates")),
-            neutral: Arc::new(neutral.dataset(PER_TEMPLATE, TEMPLATE_SEED)?.named("neutral templates")),
+            templates: Arc::new(
+                templates
+                    .dataset(PER_TEMPLATE, TEMPLATE_SEED)?
+                    .named("templates"),
+            ),
+            neutral: Arc::new(
+                neutral
+                    .dataset(PER_TEMPLATE, TEMPLATE_SEED)?
+                    .named("neutral templates"),
+            ),
         })
     }
 }
@@ -247,9 +286,10 @@ where
                 kind: Kind::Mft,
                 name: format!("{template} → {label}"),
                 data: data.templates.clone(),
+                // Many examples, so the report can show failures with different words.
                 check: check(model(), data.templates.clone())
                     .on(Cohort::tag(*template))
-                    .max_examples(3)
+                    .max_examples(MFT_EXAMPLES)
                     .expect(accuracy().at_least(MFT_ACCURACY)),
             });
         }
@@ -310,44 +350,47 @@ where
         )
     });
 
-    // Directional.
-    tests.push(Test {
-        key: "dir/negative_sentence".into(),
-        capability: "Negation",
-        kind: Kind::Dir,
-        name: "negative sentence appended: P(great) must not rise".into(),
-        data: data.reviews.clone(),
-        check: reviews().expect(
-            directional(AppendSentence::new("a negative sentence", NEGATIVE_SENTENCES))
-                .must_not_raise("great")
-                .max_failure_rate(at_most),
-        ),
-    });
-    tests.push(Test {
-        key: "dir/intensifiers".into(),
-        capability: "Intensifiers",
-        kind: Kind::Dir,
-        name: "very/really/extremely before a positive adjective: P(great) must not fall".into(),
-        data: data.reviews.clone(),
-        check: reviews().expect(
-            directional(Insert::before(INTENSIFIERS, INTENSIFIABLE))
-                .must_not_lower("great")
-                .max_failure_rate(at_most),
-        ),
-    });
+    // Directional: one test per appended sentence and per intensifier, so that a failure
+    // names the phrase.
+    for (key, sentence) in NEGATIVE_SENTENCES {
+        tests.push(Test {
+            key: format!("dir/{key}"),
+            capability: "Negation",
+            kind: Kind::Dir,
+            name: format!("\"{sentence}\" appended: P(great) must not rise"),
+            data: data.reviews.clone(),
+            check: reviews().expect(
+                directional(AppendSentence::new("a negative sentence", [sentence]))
+                    .must_not_raise("great")
+                    .max_failure_rate(at_most),
+            ),
+        });
+    }
+    for word in INTENSIFIERS {
+        tests.push(Test {
+            key: format!("dir/{word}"),
+            capability: "Intensifiers",
+            kind: Kind::Dir,
+            name: format!("\"{word}\" before a positive adjective: P(great) must not fall"),
+            data: data.reviews.clone(),
+            check: reviews().expect(
+                directional(Insert::before([word], INTENSIFIABLE))
+                    .must_not_lower("great")
+                    .max_failure_rate(at_most),
+            ),
+        });
+    }
     tests.push(Test {
         key: "dir/local_great".into(),
         capability: "Local token evidence",
         kind: Kind::Dir,
         name: "a neutral adjective replaced by \"great\": P(great) must not fall".into(),
         data: data.neutral.clone(),
-        check: check(model(), data.neutral.clone())
-            .max_examples(3)
-            .expect(
-                directional(Replace::new(NEUTRAL_ADJECTIVES, "great"))
-                    .must_not_lower("great")
-                    .max_failure_rate(at_most),
-            ),
+        check: check(model(), data.neutral.clone()).max_examples(3).expect(
+            directional(Replace::new(NEUTRAL_ADJECTIVES, "great"))
+                .must_not_lower("great")
+                .max_failure_rate(at_most),
+        ),
     });
     tests
 }
@@ -363,7 +406,11 @@ fn split_word(token: &str) -> (&str, &str, &str) {
         .rev()
         .find(|(_, c)| c.is_alphanumeric())
         .map_or(start, |(i, c)| i + c.len_utf8());
-    (&token[..start], &token[start..end.max(start)], &token[end.max(start)..])
+    (
+        &token[..start],
+        &token[start..end.max(start)],
+        &token[end.max(start)..],
+    )
 }
 
 /// The word of a whitespace-separated token: lower case, without surrounding punctuation.
@@ -399,7 +446,11 @@ impl AppendSentence {
         let spans = token_spans(row);
         let &(start, end) = spans.last()?;
         let last = &row[start..end];
-        let stop = if last.ends_with(['.', '!', '?']) { "" } else { "." };
+        let stop = if last.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
         Some(vec![replace(
             spans.len() - 1,
             last,
@@ -410,7 +461,11 @@ impl AppendSentence {
 
 impl Augmenter<String> for AppendSentence {
     fn describe(&self) -> String {
-        format!("{} appended (\"{}\")", self.what, self.sentences.join("\", \""))
+        format!(
+            "{} appended (\"{}\")",
+            self.what,
+            self.sentences.join("\", \"")
+        )
     }
 
     fn fit(&self, _rows: &[String]) -> Self {
@@ -473,14 +528,22 @@ impl Insert {
                 && !rest.chars().skip(1).any(char::is_uppercase);
             let after = if capital {
                 let mut chars = word.chars();
-                let first: String = chars.next().into_iter().flat_map(char::to_uppercase).collect();
+                let first: String = chars
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_uppercase)
+                    .collect();
                 let mut rest_chars = rest.chars();
                 let rest_first: String = rest_chars
                     .next()
                     .into_iter()
                     .flat_map(char::to_lowercase)
                     .collect();
-                format!("{prefix}{first}{} {rest_first}{}", chars.as_str(), rest_chars.as_str())
+                format!(
+                    "{prefix}{first}{} {rest_first}{}",
+                    chars.as_str(),
+                    rest_chars.as_str()
+                )
             } else {
                 format!("{prefix}{word} {rest}")
             };
@@ -492,7 +555,10 @@ impl Insert {
 
 impl Augmenter<String> for Insert {
     fn describe(&self) -> String {
-        format!("\"{}\" inserted before a positive adjective", self.inserted.join("\"/\""))
+        format!(
+            "\"{}\" inserted before a positive adjective",
+            self.inserted.join("\"/\"")
+        )
     }
 
     fn fit(&self, _rows: &[String]) -> Self {
@@ -559,6 +625,10 @@ impl Augmenter<String> for Replace {
 
     /// The one variant: every occurrence replaced.
     fn enumerate(&self, row: &String) -> Option<Vec<Vec<Edit>>> {
-        Some(self.propose(row, &mut model_check::data::seeded_rng(0)).into_iter().collect())
+        Some(
+            self.propose(row, &mut model_check::data::seeded_rng(0))
+                .into_iter()
+                .collect(),
+        )
     }
 }

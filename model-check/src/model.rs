@@ -475,6 +475,17 @@ pub struct Classifier<I, F> {
     _input: PhantomData<fn(&I)>,
 }
 
+impl<I, F: Clone> Clone for Classifier<I, F> {
+    fn clone(&self) -> Self {
+        Classifier {
+            info: self.info.clone(),
+            classes: self.classes.clone(),
+            f: self.f.clone(),
+            _input: PhantomData,
+        }
+    }
+}
+
 impl<I, F> Classifier<I, F>
 where
     F: Fn(&[I]) -> Result<Vec<Vec<f64>>, ModelError>,
@@ -548,6 +559,16 @@ pub struct Regressor<I, F> {
     info: ModelInfo,
     f: F,
     _input: PhantomData<fn(&I)>,
+}
+
+impl<I, F: Clone> Clone for Regressor<I, F> {
+    fn clone(&self) -> Self {
+        Regressor {
+            info: self.info.clone(),
+            f: self.f.clone(),
+            _input: PhantomData,
+        }
+    }
 }
 
 impl<I, F> Regressor<I, F>

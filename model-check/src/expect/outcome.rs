@@ -204,3 +204,14 @@ impl CheckReport {
             })
     }
 }
+
+/// The outcome as the failure report prints it: one line when it passes, else the
+/// expectation, model, cohort, observed value with interval and `n`, threshold, note and
+/// examples.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        crate::report::render_outcome(&mut text, self);
+        f.write_str(text.trim_end())
+    }
+}

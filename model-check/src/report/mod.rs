@@ -9,6 +9,8 @@
 mod junit;
 mod text;
 
+pub(crate) use text::render_outcome;
+
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -61,6 +63,31 @@ pub struct TestReport {
 }
 
 impl TestReport {
+    /// The report of a check or suite run outside `#[model_test]` (by an example or an
+    /// embedding tool), under the name `test`, so it can be written as JSON and merged into
+    /// JUnit XML like any model test's.
+    pub fn from_run(test: &str, package: &str, run: &crate::expect::CheckReport) -> TestReport {
+        let verdict = run.verdict();
+        TestReport {
+            schema: SCHEMA.to_string(),
+            test: test.to_string(),
+            package: package.to_string(),
+            binary: package.replace('-', "_"),
+            file: String::new(),
+            line: 0,
+            tags: Vec::new(),
+            seed: run.seed,
+            seed_source: SeedSource::Attribute,
+            reproduce: String::new(),
+            verdict,
+            passed: run.passed(),
+            model_calls: run.model_calls,
+            duration_ms: run.duration.as_secs_f64() * 1000.0,
+            error: None,
+            outcomes: run.outcomes.clone(),
+        }
+    }
+
     /// The report as readable text: a one-line summary, then each outcome with its evidence
     /// and examples (passing outcomes on one line).
     pub fn to_text(&self) -> String {

@@ -45,7 +45,7 @@ pub(super) fn render(report: &TestReport) -> String {
     out
 }
 
-fn render_outcome(out: &mut String, o: &Outcome) {
+pub(crate) fn render_outcome(out: &mut String, o: &Outcome) {
     let e = &o.evidence;
     let cohort = if o.cohort.is_empty() {
         String::new()
@@ -119,7 +119,10 @@ fn observed(o: &Outcome) -> String {
 /// Rates (decided with a Wilson interval) as percentages, other values as numbers.
 fn value(x: f64, method: Method) -> String {
     match method {
-        Method::Wilson | Method::Newcombe => format!("{}%", number(100.0 * x)),
+        Method::Wilson | Method::Newcombe => {
+            let pct = format!("{:.2}", 100.0 * x);
+            format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
+        }
         _ => number(x),
     }
 }

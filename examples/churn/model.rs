@@ -1,0 +1,141 @@
+//! The churn model of the `churn` example, shared with its end-to-end test
+//! (`tests/churn.rs`): the Telco data, a seeded split, and a smartcore logistic regression
+//! wrapped as a model-check classifier.
+
+use model_check::prelude::*;
+use serde::Deserialize;
+use smartcore::linalg::basic::arrays::{Array, Array2};
+use smartcore::linalg::basic::matrix::DenseMatrix;
+use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
+use smartcore::numbers::realnum::RealNumber;
+
+/// The copy of the Telco churn data in the repository (`examples/data/PROVENANCE.md`).
+pub const TELCO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/telco_churn.csv");
+
+/// Seed of the train/test split: the same seed gives the same split and the same report.
+pub const SEED: u64 = 42;
+
+/// L2 penalty `alpha / 2 · |w|²` on the summed log loss: scikit-learn's default `C = 1`.
+pub const ALPHA: f64 = 1.0;
+
+/// One Telco customer; `churn` is the label and `rownames` the row id, neither a feature.
+#[derive(Features, Deserialize, Debug, Clone)]
+pub struct Customer {
+    #[features(protected)]
+    pub female: u8,
+    #[features(protected)]
+    pub senior_citizen: u8,
+    pub partner: u8,
+    pub dependents: u8,
+    #[features(range = 0..=72)]
+    pub tenure: u32,
+    pub phone_service: u8,
+    pub multiple_lines: String,
+    pub internet_service: String,
+    pub online_security: String,
+    pub online_backup: String,
+    pub device_protection: String,
+    pub tech_support: String,
+    pub streaming_tv: String,
+    pub streaming_movies: String,
+    pub contract: String,
+    pub paperless_billing: u8,
+    pub payment_method: String,
+    #[features(range = 0..=200)]
+    pub monthly_charges: f64,
+    pub total_charges: Option<f64>,
+}
+
+type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
+
+/// The encoded rows as a smartcore matrix, one row per customer.
+fn matrix(encoder: &Encoder<Customer>, rows: &[Customer]) -> Result<DenseMatrix<f64>, ModelError> {
+    DenseMatrix::new(
+        rows.len(),
+        encoder.width(),
+        encoder.encode_flat(rows),
+        false,
+    )
+    .map_err(ModelError::failed)
+}
+
+/// `P(churn = Yes)` for each row of `x`: the sigmoid of the learned linear score, computed
+/// with the same smartcore operations as `LogisticRegression::predict` (smartcore 0.7 has no
+/// `predict_proba` for logistic regression).
+fn churn_probability(lr: &Logit, x: &DenseMatrix<f64>) -> Vec<f64> {
+    let intercept = *lr.intercept().get((0, 0));
+    let scores = x.ab(false, lr.coefficients(), true);
+    scores
+        .iterator(0)
+        .map(|&z| (z + intercept).sigmoid())
+        .collect()
+}
+
+/// The trained churn model and the data it was trained and is tested on.
+pub struct Trained<M> {
+    /// The whole data set.
+    pub data: Dataset<Customer>,
+    /// 75% of the rows, seeded by [`SEED`].
+    pub train: Dataset<Customer>,
+    /// The held-out 25%.
+    pub test: Dataset<Customer>,
+    /// The model, answering `No` / `Yes`.
+    pub model: M,
+    /// The number of encoded columns the regression sees.
+    pub columns: usize,
+}
+
+/// Loads the Telco data, splits it, and trains the logistic regression on the training
+/// split; checks that the wrapped probabilities reproduce smartcore's own predictions.
+pub fn train() -> Result<
+    Trained<impl Model<Input = Customer, Output = Probabilities> + Clone + 'static>,
+    Box<dyn std::error::Error>,
+> {
+    let data: Dataset<Customer> =
+        Dataset::from_csv(TELCO, CsvOptions::classify("churn").id("rownames"))?;
+    let (train, test) = data.split(0.75, SEED)?;
+
+    // Standardised numeric features, one-hot categories, churn Yes = 1, No = 0.
+    let encoder = Encoder::fit_standardized(&train);
+    let x_train = matrix(&encoder, train.rows())?;
+    let churned = train.labels().indicator("Yes").ok_or("no class Yes")?;
+    let y_train: Vec<i32> = churned.into_iter().map(i32::from).collect();
+    let lr: Logit = LogisticRegression::fit(
+        &x_train,
+        &y_train,
+        LogisticRegressionParameters::default().with_alpha(ALPHA),
+    )?;
+    let smartcore_predicts: Vec<i32> = lr.predict(&matrix(&encoder, test.rows())?)?;
+
+    let columns = encoder.width();
+    let shared = std::sync::Arc::new((encoder, lr));
+    let model = Classifier::from_fn(
+        ModelInfo::new("churn-logistic-regression", "smartcore-0.7-seed-42"),
+        ["No", "Yes"],
+        move |batch: &[Customer]| {
+            let (encoder, lr) = &*shared;
+            let x = matrix(encoder, batch)?;
+            Ok(churn_probability(lr, &x)
+                .into_iter()
+                .map(|p| vec![1.0 - p, p])
+                .collect())
+        },
+    )?;
+
+    // The wrapped probabilities are the model's: at 0.5 they give smartcore's predictions.
+    let wrapped: Vec<i32> = model
+        .predict(test.rows())?
+        .iter()
+        .map(|p| i32::from(p.label() == "Yes"))
+        .collect();
+    if wrapped != smartcore_predicts {
+        return Err("the wrapped model disagrees with smartcore's predict".into());
+    }
+    Ok(Trained {
+        data,
+        train,
+        test,
+        model,
+        columns,
+    })
+}

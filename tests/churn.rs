@@ -1,0 +1,146 @@
+//! End to end: what model-check finds in the churn example's real model (a smartcore
+//! logistic regression on the Telco data, seeded split), asserted so that a change in the
+//! framework or the model that alters a finding is caught.
+
+#[path = "../examples/churn/model.rs"]
+mod model;
+
+use std::sync::LazyLock;
+
+use model::{Customer, train};
+use model_check::prelude::*;
+use model_check::search::FlipSearch;
+
+type Churn = Box<dyn Model<Input = Customer, Output = Probabilities> + Send + Sync>;
+
+static TRAINED: LazyLock<(Churn, Dataset<Customer>)> = LazyLock::new(|| {
+    let trained = train().expect("the churn model trains");
+    (Box::new(trained.model), trained.test)
+});
+
+fn outcome(check: Check) -> Outcome {
+    check.run(7).outcomes.remove(0)
+}
+
+fn on_test() -> CheckBuilder<&'static Churn> {
+    check(&TRAINED.0, &TRAINED.1)
+}
+
+#[test]
+fn held_out_accuracy_is_about_80_percent() {
+    let o = outcome(on_test().expect(accuracy().at_least(0.75)));
+    assert_eq!(o.verdict, Verdict::Pass);
+    assert_eq!(o.evidence.n, 1761);
+    let accuracy = o.evidence.estimate.unwrap();
+    assert!((0.79..0.80).contains(&accuracy), "{accuracy}");
+}
+
+#[test]
+fn churners_on_one_and_two_year_contracts_are_missed() {
+    // 1 of 46 one-year churners is caught: 2.2% (95% CI 0.4%–11.3%).
+    let one = outcome(
+        on_test()
+            .on(Cohort::category(Customer::CONTRACT, "One year"))
+            .expect(recall("Yes").at_least(0.5)),
+    );
+    assert_eq!(o_counts(&one), (Some(1.0 / 46.0), 46));
+    assert_eq!(one.verdict, Verdict::Fail);
+    // None of the 10 two-year churners: 0% (95% CI 0%–27.8%), still a failure at 50%.
+    let two = outcome(
+        on_test()
+            .on(Cohort::category(Customer::CONTRACT, "Two year"))
+            .expect(recall("Yes").at_least(0.5)),
+    );
+    assert_eq!(o_counts(&two), (Some(0.0), 10));
+    assert_eq!(two.verdict, Verdict::Fail);
+    // Month-to-month churners are caught: 61% of 420.
+    let monthly = outcome(
+        on_test()
+            .on(Cohort::category(Customer::CONTRACT, "Month-to-month"))
+            .expect(recall("Yes").at_least(0.5)),
+    );
+    assert_eq!(monthly.verdict, Verdict::Pass);
+    assert_eq!(monthly.evidence.n, 420);
+}
+
+fn o_counts(o: &Outcome) -> (Option<f64>, u64) {
+    (o.evidence.estimate, o.evidence.n)
+}
+
+#[test]
+fn protected_features_flip_some_predictions() {
+    // The regression gives `female` and `senior_citizen` weight: near the decision boundary
+    // toggling them flips the prediction — 8 and 50 of the 1761 test customers.
+    let female = outcome(on_test().expect(flip(Customer::FEMALE).never()));
+    assert_eq!(female.verdict, Verdict::Fail);
+    assert_eq!(female.evidence.estimate, Some(8.0 / 1761.0));
+    assert!(
+        female
+            .examples
+            .iter()
+            .all(|e| e.detail.starts_with("female "))
+    );
+    let senior = outcome(on_test().expect(flip(Customer::SENIOR_CITIZEN).never()));
+    assert_eq!(senior.verdict, Verdict::Fail);
+    assert_eq!(senior.evidence.estimate, Some(50.0 / 1761.0));
+}
+
+#[test]
+fn small_noise_changes_8_percent_of_answers() {
+    let noise = outcome(
+        on_test()
+            .sample(500)
+            .expect(invariant(noise(0.1)).max_failure_rate(0.05)),
+    );
+    assert_eq!(noise.verdict, Verdict::Fail, "{noise}");
+    assert_eq!(noise.evidence.estimate, Some(40.0 / 500.0));
+    // Failures shrink to fewer edits; most to tenure alone.
+    let tenure_only = noise
+        .examples
+        .iter()
+        .filter(|e| {
+            let edits = e.detail.split("; P(").next().unwrap();
+            edits.starts_with("tenure: ") && !edits.contains("; ")
+        })
+        .count();
+    assert!(tenure_only >= 2, "{noise}");
+}
+
+#[test]
+fn long_two_year_customers_do_not_churn_and_tenure_never_raises_churn() {
+    let cases = outcome(
+        on_test().expect(
+            unit_cases(200)
+                .set(Customer::CONTRACT, "Two year".to_string())
+                .range(Customer::TENURE, 48.0, 72.0)
+                .predict("No"),
+        ),
+    );
+    assert_eq!(cases.verdict, Verdict::Pass);
+    let monotone = outcome(
+        on_test()
+            .sample(500)
+            .expect(directional(shift(Customer::TENURE, 12.0)).must_not_raise("Yes")),
+    );
+    assert_eq!(monotone.verdict, Verdict::Pass);
+    assert_eq!(
+        monotone.evidence.n, 484,
+        "16 sampled customers are already at 72 months"
+    );
+}
+
+#[test]
+fn tenure_flips_predictions_around_21_months() {
+    let (model, test) = &*TRAINED;
+    let rows = test.sample_rows(300, 7).unwrap();
+    let flips = FlipSearch::new(Customer::TENURE)
+        .run_on(model, test, &rows)
+        .unwrap();
+    assert_eq!(flips.flip_count(), 165);
+    assert!(
+        flips.model_calls <= 9,
+        "log2(72) + 2 calls, batched across rows"
+    );
+    let summary = &flips.thresholds()[0];
+    assert_eq!(summary.median, 21.5);
+}
