@@ -21,18 +21,17 @@ fn main() {
         .into_iter()
         .map(i32::from)
         .collect();
-    for (label, drop, alpha) in [
-        ("no education one-hot", vec!["education="], 1.0),
-        (
-            "no edu, no country",
-            vec!["education=", "native_country="],
-            1.0,
-        ),
-        ("all, alpha 10", vec![], 10.0),
-        ("no edu alpha 10", vec!["education="], 10.0),
+    let firsts: Vec<String> = {
+        let mut seen = std::collections::HashSet::new();
+        names.iter().filter(|n| n.contains('=')).filter(|n| seen.insert(n.split('=').next().unwrap().to_string())).cloned().collect()
+    };
+    for (label, drop, alpha, ref_code) in [
+        ("ref coding", vec![], 1.0, true),
+        ("ref coding, no edu", vec!["education="], 1.0, true),
+        ("ref coding alpha 10", vec![], 10.0, true),
     ] {
         let keep: Vec<usize> = (0..names.len())
-            .filter(|&i| !drop.iter().any(|d: &&str| names[i].starts_with(d)))
+            .filter(|&i| !drop.iter().any(|d: &&str| names[i].starts_with(d)) && !(ref_code && firsts.contains(&names[i])))
             .collect();
         let sel = |rows: &[model::Person]| {
             let flat = enc.encode_flat(rows);

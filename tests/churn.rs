@@ -2,6 +2,8 @@
 //! logistic regression on the Telco data, seeded split), asserted so that a change in the
 //! framework or the model that alters a finding is caught.
 
+// The test uses the model and the test split; the example also prints the rest.
+#[allow(dead_code)]
 #[path = "../examples/churn/model.rs"]
 mod model;
 
