@@ -3,8 +3,8 @@
 //!
 //! The data is the UCI Adult test file (`examples/data/adult.test`, see `PROVENANCE.md`
 //! there): 16,281 people from the 1994 US census, each with whether they earn more than
-//! $50,000 a year. A seeded 60/40 split trains a smartcore logistic regression on 60% and
-//! keeps 40% for the fairness checks.
+//! $50,000 a year. A seeded 30/70 split trains a smartcore logistic regression on 30% and
+//! keeps 70% for the fairness checks.
 #![allow(dead_code)] // each of the example and the test uses part of this module
 
 use std::sync::Arc;
@@ -46,11 +46,15 @@ pub const HIGH: &str = ">50K";
 /// Seed of the train/test split: the same seed gives the same split, model and report.
 pub const SPLIT_SEED: u64 = 42;
 
-/// The share of rows the model is trained on; the rest is held out for the checks.
-pub const TRAIN_FRACTION: f64 = 0.6;
+/// The share of rows the model is trained on; the rest — 70%, so that the small groups of
+/// `race` have as many rows as this file allows — is held out for the checks.
+pub const TRAIN_FRACTION: f64 = 0.3;
 
-/// L2 penalty `alpha / 2 · |w|²` on the summed log loss (scikit-learn's default `C = 1`).
-pub const ALPHA: f64 = 1.0;
+/// L2 penalty `alpha / 2 · |w|²` on the summed log loss (scikit-learn's `C = 0.1`). At
+/// `alpha = 1` on 60% of the rows, smartcore's L-BFGS (whose tolerances and iteration cap
+/// cannot be set) took some 40 s; at 10 on 30% it takes about 5, and held-out accuracy stays
+/// within half a point (85.0% against 85.2%).
+pub const ALPHA: f64 = 10.0;
 
 /// One person. `income` is the label, and `fnlwgt` (a census sampling weight, not a trait of
 /// the person) is not read: serde ignores columns the struct does not name.
@@ -195,11 +199,11 @@ impl Adult {
     }
 }
 
-/// The levels of a protected feature in the held-out rows, most frequent first.
-pub fn levels(data: &Dataset<Person>, of: fn(&Person) -> &str) -> Vec<(String, usize)> {
+/// The levels of a text feature in `data` with their row counts, most frequent first.
+pub fn levels(data: &Dataset<Person>, feature: Feature<Person, String>) -> Vec<(String, usize)> {
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for row in data.rows() {
-        *counts.entry(of(row)).or_default() += 1;
+        *counts.entry(feature.get(row)).or_default() += 1;
     }
     let mut levels: Vec<(String, usize)> = counts
         .into_iter()
@@ -209,18 +213,25 @@ pub fn levels(data: &Dataset<Person>, of: fn(&Person) -> &str) -> Vec<(String, u
     levels
 }
 
-/// One check per pair of levels of `feature`: the gap in `metric` between the two groups
-/// may be at most `tolerance`. Each pair's verdict comes from its own Newcombe interval.
-pub fn pair_gaps<T>(
+/// One check per pair of levels of `feature` in the held-out rows, each pair in alphabetical
+/// order: the gap in `metric` between the two groups may be at most `tolerance`. Each pair's
+/// verdict comes from its own Newcombe interval. Inconclusive verdicts are allowed: these
+/// checks report, they do not gate. (The pair is ordered because `Gap::between(a, b)`
+/// reports the rate of the cohort whose *name* sorts first minus the other's, not `a − b`.)
+pub fn pair_gaps(
     adult: &Adult,
     metric: fn() -> ClassMetric,
-    feature: Feature<Person, T>,
-    levels: &[String],
+    feature: Feature<Person, String>,
     tolerance: f64,
 ) -> Vec<((String, String), Check)> {
+    let mut names: Vec<String> = levels(&adult.test, feature)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    names.sort();
     let mut checks = Vec::new();
-    for (i, a) in levels.iter().enumerate() {
-        for b in &levels[i + 1..] {
+    for (i, a) in names.iter().enumerate() {
+        for b in &names[i + 1..] {
             let pair = check(adult.model(), adult.test.clone())
                 .expect(
                     gap(metric())

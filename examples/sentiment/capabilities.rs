@@ -142,6 +142,20 @@ const INTENSIFIABLE: [&str; 14] = [
     "pleased",
 ];
 const INTENSIFIERS: [&str; 3] = ["very", "really", "extremely"];
+/// An adjective after one of these already has a modifier: no intensifier goes before it.
+const ALREADY_MODIFIED: [&str; 11] = [
+    "very",
+    "really",
+    "extremely",
+    "not",
+    "so",
+    "too",
+    "pretty",
+    "quite",
+    "most",
+    "more",
+    "less",
+];
 /// Sentences that can only make a review worse, with their test keys.
 const NEGATIVE_SENTENCES: [(&str, &str); 3] = [
     ("awful_taste", "The taste was awful."),
@@ -495,7 +509,8 @@ pub struct Insert {
 }
 
 impl Insert {
-    /// Inserts one of `inserted` before each word of `targets` (not already preceded by one).
+    /// Inserts one of `inserted` before each word of `targets` (unless a modifier such as
+    /// "very" or "not" already precedes it).
     pub fn before(
         inserted: impl IntoIterator<Item = &'static str>,
         targets: impl IntoIterator<Item = &'static str>,
@@ -518,7 +533,7 @@ impl Insert {
             let previous = i
                 .checked_sub(1)
                 .map(|p| word_of(&row[spans[p].0..spans[p].1]));
-            if previous.is_some_and(|p| self.inserted.contains(&p.as_str()) || p == "not") {
+            if previous.is_some_and(|p| ALREADY_MODIFIED.contains(&p.as_str())) {
                 continue;
             }
             // Keep leading punctuation and a capital in front: "(Good" → "(Very good".

@@ -114,8 +114,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for capability in &capabilities {
         println!("\n== {capability} ==");
         println!(
-            "  {:<4} {:<20} {:>5}  {:<22} {:>5}  {}",
-            "type", "model", "n", "failure rate [95% CI]", "max", "verdict"
+            "  {:<4} {:<20} {:>5}  {:<22} {:>5}  verdict",
+            "type", "model", "n", "failure rate [95% CI]", "max"
         );
         for i in 0..results[0].len() {
             if results[0][i].0.capability != *capability {
@@ -174,16 +174,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "extremely",
             "not",
             "don't",
-            "great"
+            "great",
+            "regret",
+            "despise",
+            "detest",
+            "san",
+            "santa",
         ]
         .map(weight)
         .join(", ")
     );
     let missing: Vec<&str> = capabilities::WORDS
         .iter()
-        .flat_map(|list| list.iter())
-        .flat_map(|w| w.split(' '))
-        .filter(|w| trained.vader.valence(w).is_none())
+        .flat_map(|list| list.iter().copied())
+        .filter(|w| !w.contains(' ') && trained.vader.valence(w).is_none())
         .collect();
     let weak: Vec<String> = capabilities::WORDS[..2]
         .iter()
@@ -203,6 +207,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "",
         trained.vader.threshold(),
         weak.join(", ")
+    );
+    let sum = |text: &str| format!("\"{text}\" sums to {:+.1}", trained.vader.sum(text));
+    println!(
+        "  {:<20} {}, {}",
+        "",
+        sum("The soup was not great."),
+        sum("I don't love this soup.")
     );
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

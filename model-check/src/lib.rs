@@ -55,8 +55,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod baseline;
 pub mod cohort;
 pub mod data;
+pub mod diff;
 pub mod expect;
 #[cfg(feature = "harness")]
 pub mod harness;

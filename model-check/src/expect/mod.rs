@@ -39,6 +39,7 @@ mod gap;
 mod metric;
 mod outcome;
 mod perturbation;
+mod regression;
 mod unit_case;
 
 use std::fmt;
@@ -63,6 +64,10 @@ pub use metric::{
 pub use outcome::{CheckReport, Evidence, Example, Method, Outcome, Verdict};
 pub use perturbation::{
     DEFAULT_MULTIPLIER, DEFAULT_SHRINK_BUDGET, Directional, Invariant, directional, invariant,
+};
+pub use regression::{
+    ALPHA, Churn, CohortRegression, NoRegression, PairedRate, binomial_upper_tail, churn,
+    mcnemar_exact, mcnemar_one_sided, no_regression,
 };
 pub use unit_case::{UnitCases, unit_cases};
 

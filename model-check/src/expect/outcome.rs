@@ -45,6 +45,10 @@ pub enum Method {
     /// Newcombe's hybrid score 95% interval of a difference of two proportions (from their
     /// Wilson intervals).
     Newcombe,
+    /// McNemar's exact test on paired predictions of the same rows, with the paired
+    /// difference's 95% interval.
+    #[serde(rename = "mcnemar")]
+    McNemar,
     /// A seeded percentile bootstrap 95% interval.
     Bootstrap {
         /// The number of resamples.

@@ -99,13 +99,17 @@ fn observed(o: &Outcome) -> String {
     let method = match e.method {
         Method::Wilson => "Wilson".to_string(),
         Method::Newcombe => "Newcombe".to_string(),
+        Method::McNemar => "McNemar exact test".to_string(),
         Method::Bootstrap { resamples } => format!("bootstrap, {resamples} resamples"),
         Method::PointEstimate => "point estimate, no interval".to_string(),
         Method::None => String::new(),
     };
     let shown = |x| value(x, e.method);
     match (e.interval, e.method) {
-        (Some(ci), Method::Wilson | Method::Newcombe | Method::Bootstrap { .. }) => format!(
+        (
+            Some(ci),
+            Method::Wilson | Method::Newcombe | Method::McNemar | Method::Bootstrap { .. },
+        ) => format!(
             "{} (95% CI {}–{}, n = {}, {method})",
             shown(estimate),
             shown(ci.lo),
@@ -119,7 +123,7 @@ fn observed(o: &Outcome) -> String {
 /// Rates (decided with a Wilson interval) as percentages, other values as numbers.
 fn value(x: f64, method: Method) -> String {
     match method {
-        Method::Wilson | Method::Newcombe => {
+        Method::Wilson | Method::Newcombe | Method::McNemar => {
             let pct = format!("{:.2}", 100.0 * x);
             format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
         }
