@@ -14,7 +14,10 @@
 
 mod model;
 
-use model::{ALPHA, Customer, SEED, train};
+use model::{ALPHA, Customer, SEED, train, train_with};
+use model_check::baseline::{Baseline, BaselineRecord, UpdateMode};
+use model_check::diff::ModelDiff;
+use model_check::expect::no_regression;
 use model_check::metrics::ClassificationMetrics;
 use model_check::prelude::*;
 use model_check::report::{SuiteReport, TestReport};
@@ -125,6 +128,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             flips.model_calls
         );
     }
+
+    section("4. Upgrade: v2 (L2 alpha = 30) against v1's baseline, on the same test rows");
+    let v2 = train_with(30.0, "v2")?.model;
+    let upgrade_cohorts = [
+        Cohort::all(),
+        Cohort::category(Customer::CONTRACT, "Month-to-month"),
+        Cohort::equals(Customer::SENIOR_CITIZEN, 1),
+        Cohort::range(Customer::TENURE, 0.0..12.0),
+    ];
+    // The baseline file a test crate would commit; here in a temporary directory.
+    let file =
+        std::env::temp_dir().join(format!("model-check-churn-v1-{}.json", std::process::id()));
+    let record = BaselineRecord::record(&model, test, &upgrade_cohorts)?;
+    std::fs::write(&file, record.to_json())?;
+    let diff = ModelDiff::against_baseline(&record, &file, &v2, test, &upgrade_cohorts)?;
+    println!("{diff}");
+    let baseline = Baseline::path(&file).update_mode(UpdateMode::No).ci(true);
+    let upgrade = check(v2, test.clone())
+        .expect(
+            no_regression(&baseline)
+                .metric(recall("Yes"))
+                .cohorts(upgrade_cohorts.clone())
+                .max_drop(0.02),
+        )
+        .run(7);
+    println!("{}", upgrade.outcomes[0]);
+    std::fs::remove_file(&file)?;
 
     if let Some(dir) = std::env::var_os("MODEL_CHECK_REPORT") {
         let report = TestReport::from_run("churn_example", "model-check-workspace", &run);

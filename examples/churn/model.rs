@@ -85,9 +85,21 @@ pub struct Trained<M> {
     pub columns: usize,
 }
 
-/// Loads the Telco data, splits it, and trains the logistic regression on the training
-/// split; checks that the wrapped probabilities reproduce smartcore's own predictions.
+/// Loads the Telco data, splits it, and trains the logistic regression (penalty [`ALPHA`])
+/// on the training split; checks that the wrapped probabilities reproduce smartcore's own
+/// predictions.
 pub fn train() -> Result<
+    Trained<impl Model<Input = Customer, Output = Probabilities> + Clone + 'static>,
+    Box<dyn std::error::Error>,
+> {
+    train_with(ALPHA, "v1")
+}
+
+/// Like [`train`], with the L2 penalty `alpha`, naming the model's version `version`.
+pub fn train_with(
+    alpha: f64,
+    version: &str,
+) -> Result<
     Trained<impl Model<Input = Customer, Output = Probabilities> + Clone + 'static>,
     Box<dyn std::error::Error>,
 > {
@@ -103,14 +115,14 @@ pub fn train() -> Result<
     let lr: Logit = LogisticRegression::fit(
         &x_train,
         &y_train,
-        LogisticRegressionParameters::default().with_alpha(ALPHA),
+        LogisticRegressionParameters::default().with_alpha(alpha),
     )?;
     let smartcore_predicts: Vec<i32> = lr.predict(&matrix(&encoder, test.rows())?)?;
 
     let columns = encoder.width();
     let shared = std::sync::Arc::new((encoder, lr));
     let model = Classifier::from_fn(
-        ModelInfo::new("churn-logistic-regression", "smartcore-0.7-seed-42"),
+        ModelInfo::new("churn-logistic-regression", version),
         ["No", "Yes"],
         move |batch: &[Customer]| {
             let (encoder, lr) = &*shared;

@@ -114,6 +114,17 @@ impl<M: Model + ?Sized> Model for &M {
     }
 }
 
+impl<M: Model + ?Sized> Model for std::sync::Arc<M> {
+    type Input = M::Input;
+    type Output = M::Output;
+    fn info(&self) -> &ModelInfo {
+        (**self).info()
+    }
+    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
+        (**self).predict(batch)
+    }
+}
+
 impl<M: Model + ?Sized> Model for Box<M> {
     type Input = M::Input;
     type Output = M::Output;

@@ -186,6 +186,12 @@ where
                 }
             }
             Groups::Between(a, b) => {
+                if a.name() == b.name() {
+                    return Err(setting_error(format!(
+                        "both cohorts are called `{}`; name them apart with .named(..)",
+                        a.name()
+                    )));
+                }
                 let in_a = a.rows(data)?;
                 let in_b = b.rows(data)?;
                 for (i, &r) in rows.iter().enumerate() {
@@ -198,10 +204,16 @@ where
                 }
             }
         }
-        let rates: Vec<(String, Proportion)> = by_group
+        // Between two cohorts the gap is the first minus the second, as written; across a
+        // feature's values the groups come in sorted order.
+        let order: Vec<String> = match groups {
+            Groups::Between(a, b) => vec![a.name().to_string(), b.name().to_string()],
+            Groups::Across { .. } => by_group.keys().cloned().collect(),
+        };
+        let rates: Vec<(String, Proportion)> = order
             .iter()
-            .filter_map(|(name, m)| {
-                let p = self.metric.proportion(m, class)?;
+            .filter_map(|name| {
+                let p = self.metric.proportion(by_group.get(name)?, class)?;
                 (p.n() > 0).then(|| (name.clone(), p))
             })
             .collect();
@@ -274,11 +286,15 @@ where
             .filter(|p| p.verdict == Verdict::Inconclusive)
             .count();
         outcome.note = Some(format!(
-            "{} of `{}` minus `{}`; {} pairs compared{}; groups: {summary}",
+            "{} of `{}` minus `{}`; {} compared{}; groups: {summary}",
             self.metric,
             worst.a,
             worst.b,
-            pairs.len(),
+            if pairs.len() == 1 {
+                "1 pair".to_string()
+            } else {
+                format!("{} pairs", pairs.len())
+            },
             if undecided > 0 {
                 format!(
                     ", {undecided} too close to call (more rows in the smaller group would decide)"

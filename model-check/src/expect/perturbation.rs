@@ -721,13 +721,37 @@ where
         .with_note(note))
 }
 
-/// Greedy delta debugging: drops one edit at a time while the variant still fails (trying
-/// every single removal in one batched call, keeping the one that fails worst), until no
-/// removal fails or `budget` model calls are spent. Returns the kept edits and their
-/// prediction.
+/// Splits a variant's edits into the units shrinking may drop: an edit that deletes a token
+/// (an empty replacement) belongs to the edit of the token before it — a contraction
+/// ("do" → "don't" with "not" → "") or a multi-word replacement ("San" → "Santa Clara" with
+/// "Diego" → "") is only a valid variant whole.
+fn units(mut edits: Vec<Edit>) -> Vec<Vec<Edit>> {
+    edits.sort_by_key(|e| e.position);
+    let mut units: Vec<Vec<Edit>> = Vec::new();
+    for edit in edits {
+        let deletes = edit.after.as_category() == Some("");
+        match units.last_mut() {
+            Some(unit)
+                if deletes
+                    && unit
+                        .last()
+                        .is_some_and(|last| last.position + 1 == edit.position) =>
+            {
+                unit.push(edit)
+            }
+            _ => units.push(vec![edit]),
+        }
+    }
+    units
+}
+
+/// Greedy delta debugging: drops one unit of edits at a time (see [`units`]) while the
+/// variant still fails (trying every single removal in one batched call, keeping the one that
+/// fails worst), until no removal fails or `budget` model calls are spent. Returns the kept
+/// edits and their prediction.
 fn shrink<M>(
     row: &M::Input,
-    mut edits: Vec<Edit>,
+    edits: Vec<Edit>,
     mut output: Probabilities,
     original: &Probabilities,
     judge: &Judge,
@@ -738,20 +762,21 @@ where
     M: Model<Output = Probabilities> + 'static,
     M::Input: Editable,
 {
+    let mut kept = units(edits);
     let mut spent = 0;
-    while edits.len() > 1 {
-        let cost = edits.len().div_ceil(BATCH_SIZE) as u64;
+    while kept.len() > 1 {
+        let cost = kept.len().div_ceil(BATCH_SIZE) as u64;
         if spent + cost > budget {
             break;
         }
-        let mut candidates: Vec<Vec<Edit>> = (0..edits.len())
+        let mut candidates: Vec<Vec<Vec<Edit>>> = (0..kept.len())
             .map(|i| {
-                let mut fewer = edits.clone();
+                let mut fewer = kept.clone();
                 fewer.remove(i);
                 fewer
             })
             .collect();
-        let inputs: Vec<M::Input> = candidates.iter().map(|c| row.apply(c)).collect();
+        let inputs: Vec<M::Input> = candidates.iter().map(|c| row.apply(&c.concat())).collect();
         let calls = context.model_calls();
         let outs = context.predict(&inputs)?;
         spent += context.model_calls() - calls;
@@ -763,13 +788,13 @@ where
             .max_by(|(a, ja), (b, jb)| ja.change.total_cmp(&jb.change).then(b.cmp(a)));
         match best {
             Some((i, _)) => {
-                edits = candidates.swap_remove(i);
+                kept = candidates.swap_remove(i);
                 output = outs[i].clone();
             }
             None => break,
         }
     }
-    Ok((edits, output))
+    Ok((kept.concat(), output))
 }
 
 /// `female: 0 → 1; P(Yes) 0.480 → 0.530 (label No → Yes)`.
@@ -822,6 +847,22 @@ mod tests {
     fn probs(p_yes: f64) -> Probabilities {
         let classes = Classes::new(["No", "Yes"]).unwrap();
         Probabilities::new(&classes, vec![1.0 - p_yes, p_yes]).unwrap()
+    }
+
+    #[test]
+    fn a_deletion_stays_with_the_edit_before_it() {
+        use std::borrow::Cow;
+        let edit = |position, after: &'static str| Edit {
+            position,
+            before: crate::data::Value::Category(Cow::Borrowed("x")),
+            after: crate::data::Value::Category(Cow::Borrowed(after)),
+        };
+        let grouped = units(vec![edit(7, "graet"), edit(3, "don't"), edit(4, "")]);
+        let positions: Vec<Vec<usize>> = grouped
+            .iter()
+            .map(|u| u.iter().map(|e| e.position).collect())
+            .collect();
+        assert_eq!(positions, [vec![3, 4], vec![7]]);
     }
 
     #[test]

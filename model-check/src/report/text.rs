@@ -120,13 +120,19 @@ fn observed(o: &Outcome) -> String {
     }
 }
 
+fn percent(x: f64, unit: &str) -> String {
+    let pct = format!("{:.2}", 100.0 * x);
+    let pct = pct.trim_end_matches('0').trim_end_matches('.');
+    let pct = if pct == "-0" { "0" } else { pct };
+    format!("{}{unit}", pct.replace('-', "−"))
+}
+
 /// Rates (decided with a Wilson interval) as percentages, other values as numbers.
 fn value(x: f64, method: Method) -> String {
     match method {
-        Method::Wilson | Method::Newcombe | Method::McNemar => {
-            let pct = format!("{:.2}", 100.0 * x);
-            format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
-        }
+        Method::Wilson => percent(x, "%"),
+        // Differences of rates are in percentage points.
+        Method::Newcombe | Method::McNemar => percent(x, " points"),
         _ => number(x),
     }
 }
