@@ -128,7 +128,9 @@ where
             Some(Groups::Between(a, b)) => format!("between {} and {}", a.name(), b.name()),
             None => "between unspecified groups".into(),
         };
-        let d = self.tolerance.map_or_else(|| "?".into(), |d| show(d, true));
+        let d = self
+            .tolerance
+            .map_or_else(|| "?".into(), |d| show(d, true).replace('%', " points"));
         format!("the gap in {} {over} is at most {d}", self.metric)
     }
 

@@ -105,17 +105,30 @@ fn observed(o: &Outcome) -> String {
         Method::None => String::new(),
     };
     let shown = |x| value(x, e.method);
+    let difference = matches!(e.method, Method::Newcombe | Method::McNemar);
     match (e.interval, e.method) {
         (
             Some(ci),
             Method::Wilson | Method::Newcombe | Method::McNemar | Method::Bootstrap { .. },
-        ) => format!(
-            "{} (95% CI {}–{}, n = {}, {method})",
-            shown(estimate),
-            shown(ci.lo),
-            shown(ci.hi),
-            e.n
-        ),
+        ) => {
+            // Differences give their bounds in points without repeating the unit, and a dash
+            // between negative numbers would read as a minus sign: say "to".
+            let (lo, hi) = if difference {
+                (percent(ci.lo, ""), percent(ci.hi, ""))
+            } else {
+                (shown(ci.lo), shown(ci.hi))
+            };
+            let to = if difference || ci.lo < 0.0 {
+                " to "
+            } else {
+                "–"
+            };
+            format!(
+                "{} (95% CI {lo}{to}{hi}, n = {}, {method})",
+                shown(estimate),
+                e.n
+            )
+        }
         _ => format!("{} (n = {}, {method})", shown(estimate), e.n),
     }
 }
