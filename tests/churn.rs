@@ -146,3 +146,43 @@ fn tenure_flips_predictions_around_21_months() {
     let summary = &flips.thresholds()[0];
     assert_eq!(summary.median, 21.5);
 }
+
+#[test]
+fn a_random_forest_upgrade_loses_recall_among_seniors() {
+    use model_check::baseline::{Baseline, BaselineRecord, UpdateMode};
+    use model_check::expect::no_regression;
+
+    let trained = train().unwrap();
+    let forest = model::train_forest(&trained.train, "v2").unwrap();
+    let seniors = Cohort::equals(Customer::SENIOR_CITIZEN, 1);
+    let cohorts = [Cohort::all(), seniors.clone()];
+    let file = std::env::temp_dir().join(format!(
+        "model-check-e2e-churn-v1-{}.json",
+        std::process::id()
+    ));
+    let record = BaselineRecord::record(&trained.model, &trained.test, &cohorts).unwrap();
+    std::fs::write(&file, record.to_json()).unwrap();
+    let baseline = Baseline::path(&file).update_mode(UpdateMode::No).ci(true);
+    let senior_recall = check(forest, trained.test.clone())
+        .expect(
+            no_regression(&baseline)
+                .metric(recall("Yes"))
+                .cohorts([seniors])
+                .max_drop(0.02),
+        )
+        .run(7)
+        .outcomes
+        .remove(0);
+    std::fs::remove_file(&file).unwrap();
+    // 17 senior churners broken, 5 fixed: the exact one-sided McNemar test rejects a drop of
+    // at most 2 points.
+    assert_eq!(senior_recall.verdict, Verdict::Fail, "{senior_recall}");
+    assert!(
+        senior_recall
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("5 fixed, 17 broken"),
+        "{senior_recall}"
+    );
+}

@@ -8,6 +8,9 @@ use smartcore::linalg::basic::arrays::{Array, Array2};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
 use smartcore::numbers::realnum::RealNumber;
+use smartcore::tree::decision_tree_classifier::{
+    DecisionTreeClassifier, DecisionTreeClassifierParameters,
+};
 
 /// The copy of the Telco churn data in the repository (`examples/data/PROVENANCE.md`).
 pub const TELCO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/telco_churn.csv");
@@ -150,4 +153,73 @@ pub fn train_with(
         model,
         columns,
     })
+}
+
+/// Trees in the forest: odd, so votes never tie.
+pub const TREES: usize = 25;
+
+type Tree = DecisionTreeClassifier<f64, i32, DenseMatrix<f64>, Vec<i32>>;
+
+/// A second model version of another kind: a random forest of [`TREES`] depth-8 trees, each
+/// fitted on a seeded bootstrap sample of the training split; P(churn) is the share of trees
+/// voting Yes. (smartcore 0.7's forest has no `predict_proba`, so the bagging is done here
+/// over its decision trees.)
+pub fn train_forest(
+    trained_on: &Dataset<Customer>,
+    version: &str,
+) -> Result<
+    impl Model<Input = Customer, Output = Probabilities> + Clone + 'static,
+    Box<dyn std::error::Error>,
+> {
+    use rand::{RngExt, SeedableRng};
+
+    let encoder = Encoder::fit(trained_on);
+    let x = encoder.encode_flat(trained_on.rows());
+    let width = encoder.width();
+    let churned = trained_on.labels().indicator("Yes").ok_or("no class Yes")?;
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(SEED);
+    let mut trees: Vec<Tree> = Vec::with_capacity(TREES);
+    for _ in 0..TREES {
+        let sample: Vec<usize> = (0..trained_on.len())
+            .map(|_| rng.random_range(0..trained_on.len()))
+            .collect();
+        let xs: Vec<f64> = sample
+            .iter()
+            .flat_map(|&r| x[r * width..(r + 1) * width].iter().copied())
+            .collect();
+        let ys: Vec<i32> = sample.iter().map(|&r| i32::from(churned[r])).collect();
+        let xs = DenseMatrix::new(sample.len(), width, xs, false)?;
+        trees.push(Tree::fit(
+            &xs,
+            &ys,
+            DecisionTreeClassifierParameters::default()
+                .with_max_depth(8)
+                .with_min_samples_leaf(5),
+        )?);
+    }
+    let shared = std::sync::Arc::new((encoder, trees));
+    Ok(Classifier::from_fn(
+        ModelInfo::new("churn-random-forest", version),
+        ["No", "Yes"],
+        move |batch: &[Customer]| {
+            let (encoder, trees) = &*shared;
+            let x = matrix(encoder, batch)?;
+            let mut yes = vec![0usize; batch.len()];
+            for tree in trees {
+                for (votes, label) in yes
+                    .iter_mut()
+                    .zip(tree.predict(&x).map_err(ModelError::failed)?)
+                {
+                    *votes += usize::from(label == 1);
+                }
+            }
+            Ok(yes
+                .into_iter()
+                .map(|v| {
+                    let p = v as f64 / trees.len() as f64;
+                    vec![1.0 - p, p]
+                })
+                .collect())
+        },
+    )?)
 }

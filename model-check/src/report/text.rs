@@ -74,6 +74,7 @@ pub(crate) fn render_outcome(out: &mut String, o: &Outcome) {
         let _ = writeln!(out, "    threshold   {}", value(t, e.method));
     }
     if let Some(note) = &o.note {
+        let note = note.replace('\n', "\n                ");
         let _ = writeln!(out, "    note        {note}");
     }
     for (i, example) in o.examples.iter().enumerate() {
