@@ -2,7 +2,7 @@
 //!
 //! `#[model_test]` functions are ordinary `#[test]`s, so the default harness runs them. A
 //! target declared with `harness = false` can instead hand its `main` to
-//! [`main`](crate::harness::main), which runs every registered model test through
+//! `model_check::harness::main`, which runs every registered model test through
 //! [libtest-mimic](https://docs.rs/libtest-mimic): the same command-line interface as the
 //! default harness (`--list --format terse`, `--exact`, `--ignored`, `--include-ignored`,
 //! name filters), so `cargo test` and `cargo nextest run` list and run the tests by the same

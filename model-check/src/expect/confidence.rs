@@ -9,7 +9,7 @@ use super::{Context, Example, Expectation, Outcome};
 use crate::cohort::EvalError;
 use crate::model::{Model, Probabilities};
 
-/// A per-row confidence threshold; see the [module docs](self).
+/// A per-row confidence threshold, built by [`confidence`].
 ///
 /// ```
 /// use model_check::prelude::*;

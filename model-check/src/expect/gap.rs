@@ -50,7 +50,7 @@ enum Groups<R> {
     Between(Cohort<R>, Cohort<R>),
 }
 
-/// A rate's gap between groups; see the [module docs](self).
+/// A rate's gap between groups, built by [`gap`]; decided on Newcombe intervals.
 ///
 /// ```
 /// use model_check::prelude::*;

@@ -336,7 +336,8 @@ impl fmt::Display for ClassMetric {
     }
 }
 
-/// A classification metric compared with a threshold; see the [module docs](self).
+/// A classification metric compared with a threshold: rates on their Wilson interval, other
+/// metrics on a seeded bootstrap interval.
 ///
 /// ```
 /// use model_check::expect::{accuracy, recall};

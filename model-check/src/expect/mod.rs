@@ -57,9 +57,9 @@ pub use confidence::{Confidence, confidence};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, gap, newcombe_difference};
 pub use metric::{
-    ClassMetric, ClassThreshold, RegressionMetric, RegressionThreshold, accuracy, brier_score,
-    expected_calibration_error, f1, false_negative_rate, false_positive_rate, log_loss, mae,
-    precision, r2, recall, rmse, roc_auc,
+    BOOTSTRAP_MIN_ROWS, ClassMetric, ClassThreshold, DEFAULT_RESAMPLES, MIN_RESAMPLES,
+    RegressionMetric, RegressionThreshold, accuracy, brier_score, expected_calibration_error, f1,
+    false_negative_rate, false_positive_rate, log_loss, mae, precision, r2, recall, rmse, roc_auc,
 };
 pub use outcome::{CheckReport, Evidence, Example, Method, Outcome, Verdict};
 pub use perturbation::{
@@ -393,18 +393,22 @@ impl Check {
     /// Runs every expectation with `seed` and reports the outcomes. A failing or panicking
     /// model, bad data or a bad setting becomes an `Error` outcome saying so; nothing is lost.
     pub fn run(&self, seed: u64) -> CheckReport {
-        let started = Instant::now();
-        let mut outcomes = Vec::with_capacity(self.parts.len());
-        let mut model_calls = 0;
-        for part in &self.parts {
-            outcomes.push(part.execute(seed, &mut model_calls));
-        }
-        CheckReport {
-            seed,
-            outcomes,
-            model_calls,
-            duration: started.elapsed(),
-        }
+        run_parts(self.parts.iter(), seed)
+    }
+}
+
+/// Runs expectations one after another with the test's seed.
+fn run_parts<'a>(parts: impl Iterator<Item = &'a Part>, seed: u64) -> CheckReport {
+    let started = Instant::now();
+    let mut model_calls = 0;
+    let outcomes = parts
+        .map(|part| part.execute(seed, &mut model_calls))
+        .collect();
+    CheckReport {
+        seed,
+        outcomes,
+        model_calls,
+        duration: started.elapsed(),
     }
 }
 
@@ -487,20 +491,7 @@ impl Suite {
     /// Runs every check with `seed`. Each expectation's randomness depends on the seed and
     /// on what the expectation is, so adding a check does not change the others' results.
     pub fn run(&self, seed: u64) -> CheckReport {
-        let started = Instant::now();
-        let mut outcomes = Vec::new();
-        let mut model_calls = 0;
-        for check in &self.checks {
-            for part in &check.parts {
-                outcomes.push(part.execute(seed, &mut model_calls));
-            }
-        }
-        CheckReport {
-            seed,
-            outcomes,
-            model_calls,
-            duration: started.elapsed(),
-        }
+        run_parts(self.checks.iter().flat_map(|c| &c.parts), seed)
     }
 }
 

@@ -183,7 +183,7 @@ impl PairedRate {
         (self.n > 0).then(|| (self.broken as f64 - self.fixed as f64) / self.n as f64)
     }
 
-    /// The 95% interval of the drop (see the [module docs](self)).
+    /// The 95% interval of the drop.
     pub fn drop_interval(&self) -> Option<Interval> {
         if self.n == 0 {
             return None;
@@ -200,8 +200,8 @@ impl PairedRate {
         })
     }
 
-    /// The exact one-sided p-value that the drop exceeds `delta` (see the [module
-    /// docs](self)); with `delta = 0`, [`mcnemar_one_sided`].
+    /// The exact one-sided p-value that the drop exceeds `delta`, conditioning on the
+    /// discordant pairs; with `delta = 0`, [`mcnemar_one_sided`].
     pub fn p_value(&self, delta: f64) -> f64 {
         let m = self.fixed + self.broken;
         if m == 0 {
@@ -279,7 +279,7 @@ impl fmt::Display for CohortRegression {
     }
 }
 
-/// The metric may not drop by more than δ against a baseline; see the [module docs](self).
+/// The metric may not drop by more than δ against a baseline, built by [`no_regression`].
 pub struct NoRegression<R> {
     baseline: Baseline,
     metric: ClassMetric,

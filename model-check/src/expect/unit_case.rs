@@ -30,7 +30,8 @@ enum Pin<R> {
     Range { index: usize, lo: f64, hi: f64 },
 }
 
-/// `n` generated cases that must predict a label; see the [module docs](self).
+/// `n` generated cases that must predict a label, built by [`unit_cases`]: pinned features
+/// set, the rest drawn from real rows.
 ///
 /// ```
 /// use model_check::prelude::*;
