@@ -210,8 +210,14 @@ fn the_findings_per_model_are_these_failing_tests() {
             );
             if outcome.verdict == Verdict::Inconclusive {
                 assert!(
-                    ["inv/typos", "inv/contractions", "inv/numbers", "inv/places"]
-                        .contains(&key.as_str()),
+                    [
+                        "inv/typos",
+                        "inv/contractions",
+                        "inv/numbers",
+                        "inv/places",
+                        "inv/names"
+                    ]
+                    .contains(&key.as_str()),
                     "{model} {key} is inconclusive: {outcome:?}"
                 );
             }
@@ -345,18 +351,15 @@ fn over_all_reviews_naive_bayes_passes_typos_at_ten_percent_but_not_at_five() {
 
 #[test]
 fn names_never_matter_and_punctuation_is_invisible() {
-    // swap_names finds a name in 104 of the 1,000 held-out reviews and flips neither model.
-    // Many of the 104 are not people: "My" after a glued "<br />", months ("July"), tea and
-    // spice names ("Earl Grey", "Jasmine", "Cinnamon"), nationalities ("German"). A more
-    // precise name detector will lower n; neither model should start to fail.
+    // swap_names finds a person's name in 58 of the 1,000 held-out reviews (months, days,
+    // nationalities, foods such as "Ginger" and "/>My" after a glued "<br />" are not taken
+    // for names) and flips neither model: 0 of 58, but 58 reviews cannot show the rate is
+    // under 5% (Wilson upper bound 6.2%), so the verdict is an honest Inconclusive.
     for outcome in [nb("inv/names"), vader("inv/names")] {
-        assert_eq!(outcome.verdict, Verdict::Pass);
-        assert!(
-            (90..=110).contains(&outcome.evidence.n),
-            "{}",
-            outcome.evidence.n
-        );
+        assert_eq!(outcome.verdict, Verdict::Inconclusive);
+        assert_eq!(outcome.evidence.n, 58);
         assert_eq!(outcome.evidence.estimate, Some(0.0));
+        assert_eq!(outcome.evidence.rows_needed, Some(73));
     }
     // Both tokenizers drop punctuation, so the final "." or "!" cannot change anything.
     for outcome in [nb("inv/punctuation"), vader("inv/punctuation")] {

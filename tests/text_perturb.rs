@@ -394,10 +394,10 @@ fn names_are_swapped_within_their_gender_and_brands_and_places_left_alone() {
     assert_eq!(Lexicon::gender_of(after(&edits[0])), Some(Gender::Female));
     check_edits(&text, &edits);
 
-    let text = review(341); // "5 Jasmine and 5 Green"
-    let edits = swap_names().propose(&text, &mut seeded_rng(3)).unwrap();
-    assert_eq!(before(&edits[0]), "Jasmine");
-    assert_eq!(Lexicon::gender_of(after(&edits[0])), Some(Gender::Female));
+    // "5 Jasmine and 5 Green": jasmine tea, not a person; foods, months and days are not
+    // taken for names.
+    let text = review(341);
+    assert_eq!(swap_names().propose(&text, &mut seeded_rng(3)), None);
 
     // "Members Mark" is a brand, "in Germany" and "in Paris" are places, "Mother" a word.
     for row in [554, 267, 745, 97] {

@@ -686,6 +686,65 @@ struct NameSite {
     last: Option<usize>,
 }
 
+/// First names that reviews mostly use as other words.
+const NOT_NAMES: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Ginger",
+    "Honey",
+    "Candy",
+    "Cherry",
+    "Jasmine",
+    "Brie",
+    "Chardonnay",
+    "Tea",
+    "Cinnamon",
+    "Earl",
+    "Grey",
+    "Gray",
+    "Olive",
+    "Rosemary",
+    "Basil",
+    "Sage",
+    "Pepper",
+    "Coco",
+    "Cookie",
+    "Sugar",
+    "Berry",
+    "Apple",
+    "Ruby",
+    "Amber",
+    "Hazel",
+    "Summer",
+    "Autumn",
+    "Winter",
+    "Christmas",
+    "Easter",
+    "Hong",
+    "Kong",
+    "San",
+    "Diego",
+    "Santa",
+    "Mark",
+];
+
 fn find_names(tokens: &[Token<'_>]) -> Vec<NameSite> {
     let mut sites = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
@@ -693,9 +752,16 @@ fn find_names(tokens: &[Token<'_>]) -> Vec<NameSite> {
         let Some(gender) = Lexicon::gender_of(name) else {
             continue;
         };
-        // After a dash or an ampersand a capital may start a heading, as in a sentence.
-        let sentence_start =
-            starts_sentence(tokens, i) || tokens[i.saturating_sub(1)].core.is_empty();
+        // Words that are first names but, in reviews, far more often a month, a day, a
+        // nationality or a food ("May", "Sunday", "Thai", "Ginger"): not swapped.
+        if NOT_NAMES.contains(&name) || Lexicon::nationalities().iter().any(|n| n == name) {
+            continue;
+        }
+        // After a dash or an ampersand a capital may start a heading, as in a sentence; so
+        // does a word glued to the end of the previous sentence or an HTML break ("/>My").
+        let sentence_start = starts_sentence(tokens, i)
+            || tokens[i.saturating_sub(1)].core.is_empty()
+            || token.prefix.ends_with(['>', '.', '!', '?']);
         if sentence_start && Lexicon::is_english_word(&name.to_lowercase()) {
             continue;
         }
