@@ -194,3 +194,51 @@ fn a_monte_carlo_through_the_check_api_agrees_with_the_exact_rate() {
         assert!(observed <= 0.05 + 3.0 * (0.05 * 0.95 / trials as f64).sqrt());
     }
 }
+
+/// No-regression verdicts on paired rows: when the true drop sits exactly at the tolerance,
+/// the paired-bootstrap rule fails at most 5% of the time (plus Monte-Carlo error); a clear
+/// regression fails almost always.
+#[test]
+fn paired_regression_verdicts_hold_their_error_rate() {
+    use model_check::expect::PairedRate;
+
+    let simulate = |n: usize, broken: f64, fixed: f64, delta: f64, trials: u64| {
+        let mut failures = 0;
+        for trial in 0..trials {
+            let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(10_000 + trial);
+            let pairs = (0..n).map(|_| {
+                let u: f64 = rng.random();
+                if u < broken {
+                    (true, false)
+                } else if u < broken + fixed {
+                    (false, true)
+                } else {
+                    (true, true)
+                }
+            });
+            let paired = PairedRate::from_pairs(pairs);
+            let interval = paired.drop_interval(200, trial);
+            failures += u64::from(paired.verdict(delta, interval) == Verdict::Fail);
+        }
+        failures as f64 / trials as f64
+    };
+    let trials = 200;
+    let allowance = 0.05 + 3.0 * (0.05f64 * 0.95 / trials as f64).sqrt();
+    // True drop 0.05 = δ: only broken rows, or broken and fixed rows mixed.
+    for (broken, fixed) in [(0.05, 0.0), (0.07, 0.02)] {
+        let rate = simulate(400, broken, fixed, 0.05, trials);
+        eprintln!("drop at δ (broken {broken}, fixed {fixed}): false failures {rate}");
+        assert!(
+            rate <= allowance,
+            "broken {broken}, fixed {fixed}: false failures {rate}"
+        );
+    }
+    // δ = 0 and no true drop (as many fixed as broken): McNemar's exact test holds 5%.
+    let rate = simulate(400, 0.05, 0.05, 0.0, trials);
+    eprintln!("no drop, δ = 0: false failures {rate}");
+    assert!(rate <= allowance, "no drop: false failures {rate}");
+    // A real drop of 10 points against δ = 0.02 is caught.
+    let power = simulate(400, 0.12, 0.02, 0.02, trials);
+    eprintln!("10-point drop, δ = 0.02: failures {power}");
+    assert!(power > 0.95, "power {power}");
+}

@@ -816,7 +816,11 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), BaselineError> {
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per process and per write: tests run as threads of one process and may write
+    // the same baseline at once.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = path.with_file_name(format!(".{name}.{}.{write}.tmp", std::process::id()));
     std::fs::write(&temporary, text).map_err(io)?;
     std::fs::rename(&temporary, path).map_err(|e| {
         let _ = std::fs::remove_file(&temporary);

@@ -48,7 +48,8 @@ pub struct CohortDiff {
     pub after: Proportion,
     /// `after − before` accuracy.
     pub delta: Option<f64>,
-    /// Its 95% interval (paired; see [`PairedRate::drop_interval`]).
+    /// Its 95% paired-bootstrap interval, seeded by the cohort's name (see
+    /// [`PairedRate::drop_interval`]); `None` below 30 rows.
     pub interval: Option<Interval>,
     /// McNemar's exact two-sided p-value.
     pub p_value: f64,
@@ -149,10 +150,14 @@ impl ModelDiff {
             )));
         }
         let classes = before[0].classes().clone();
-        if !after[0].classes().same(&classes) {
+        if let Some(p) = before
+            .iter()
+            .chain(after)
+            .find(|p| !p.classes().same(&classes))
+        {
             return Err(setting(format!(
-                "the models have different classes: ({classes}) and ({})",
-                after[0].classes()
+                "the predictions are over different classes: ({classes}) and ({})",
+                p.classes()
             )));
         }
         let labels = data.labels();
@@ -184,10 +189,15 @@ impl ModelDiff {
                 before: Proportion::new(paired.baseline_right, paired.n),
                 after: Proportion::new(paired.current_right, paired.n),
                 delta: paired.drop().map(|d| -d),
-                interval: paired.drop_interval().map(|i| Interval {
-                    lo: -i.hi,
-                    hi: -i.lo,
-                }),
+                interval: paired
+                    .drop_interval(
+                        crate::expect::DEFAULT_RESAMPLES,
+                        crate::runner::derive_seed(&format!("diff on {}", cohort.name())),
+                    )
+                    .map(|i| Interval {
+                        lo: -i.hi,
+                        hi: -i.lo,
+                    }),
                 p_value: mcnemar_exact(paired.fixed, paired.broken),
             });
         }

@@ -12,8 +12,9 @@ use crate::metrics::{CALIBRATION_BINS, Interval};
 use crate::model::Probabilities;
 
 /// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows, `statistic`
-/// receiving each resample's multiplicities; resamples where it is undefined are skipped,
-/// and `None` when it is undefined in all of them.
+/// receiving each resample's multiplicities. `None` when the statistic is undefined in more
+/// than 5% of the resamples (an AUC on a cohort with a handful of positives): an interval
+/// from the resamples where it happens to be defined would be biased.
 pub(super) fn interval(
     resamples: u32,
     n: usize,
@@ -32,7 +33,7 @@ pub(super) fn interval(
             values.push(v);
         }
     }
-    if values.is_empty() {
+    if values.is_empty() || (values.len() as f64) < 0.95 * f64::from(resamples) {
         return None;
     }
     values.sort_by(f64::total_cmp);

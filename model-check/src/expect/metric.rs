@@ -623,7 +623,7 @@ pub(super) fn decide(
         (Some(ci), false) => ci,
         (None, false) => {
             return Outcome::new(Verdict::Inconclusive, evidence(None)).with_note(
-                "no interval: the metric is undefined in every bootstrap resample".to_string(),
+                "no interval: the metric is undefined in more than 5% of the bootstrap resamples (too few rows of a class)".to_string(),
             );
         }
     };

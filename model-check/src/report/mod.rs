@@ -115,7 +115,9 @@ impl TestReport {
             })
             .collect();
         let path = dir.join(format!("{file_name}.json"));
-        let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = dir.join(format!(".{file_name}.{}.{write}.tmp", std::process::id()));
         std::fs::write(&temporary, self.to_json())?;
         std::fs::rename(&temporary, &path)?;
         Ok(path)
