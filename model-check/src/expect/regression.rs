@@ -568,7 +568,9 @@ where
                 interval: r.interval,
                 n: r.n,
                 threshold: Some(self.max_drop),
-                method: if r.paired.is_some() {
+                // The interval is a paired bootstrap; with δ = 0 McNemar's exact test can also
+                // decide a failure.
+                method: if r.paired.is_some() && self.max_drop == 0.0 {
                     Method::McNemar
                 } else {
                     Method::Bootstrap {
