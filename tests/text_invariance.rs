@@ -1,5 +1,5 @@
 //! Invariance of text models under typos, on sentences from the Amazon fine-food reviews
-//! (`../shared/data/text/food_reviews_test.csv`, R package modeldata, MIT; copied here).
+//! (`examples/data/food_reviews_test.csv`, R package modeldata, MIT; copied here).
 //!
 //! Two lexicon models with the same word lists: one matches words up to one keystroke
 //! (it forgives typos), the other only exact tokens. Typos leave the first one's predictions

@@ -21,7 +21,7 @@
 //! // tests/model_suite.rs
 //! # use model_check::prelude::*;
 //! # fn churn_model() -> impl Model<Input = f64, Output = f64> + 'static { Regressor::from_fn(ModelInfo::new("m", "1"), |x: &[f64]| Ok(x.to_vec())) }
-//! # fn validation() -> Dataset<f64> { unimplemented!() }
+//! # fn validation() -> Dataset<f64> { Dataset::from_inputs(vec![1.0, 2.0], Labels::values(vec![1.0, 2.0]).unwrap()).unwrap() }
 //! #[model_test]
 //! fn mae_is_small() -> Check {
 //!     check(churn_model(), validation()).expect(mae().at_most(1.0))

@@ -460,11 +460,17 @@ pub(crate) fn splitmix(seed: u64) -> u64 {
 ///
 /// ```
 /// use model_check::prelude::*;
-/// # fn churn_check() -> Check { unimplemented!() }
-/// # fn fairness_check() -> Check { unimplemented!() }
-/// # fn build() -> Suite {
-/// let suite: Suite = [churn_check(), fairness_check()].into_iter().collect();
-/// # suite }
+///
+/// let data = Dataset::from_inputs((0..100).map(f64::from).collect(), Labels::values((0..100).map(f64::from).collect())?)?;
+/// let model = || Regressor::from_fn(ModelInfo::new("identity", "1"), |x: &[f64]| Ok(x.to_vec()));
+/// let suite: Suite = [
+///     check(model(), data.clone()).expect(mae().at_most(0.5)),
+///     check(model(), data).expect(r2().at_least(0.9)),
+/// ]
+/// .into_iter()
+/// .collect();
+/// assert!(suite.run(1).passed());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct Suite {

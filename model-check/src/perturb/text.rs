@@ -1312,7 +1312,7 @@ impl Number<'_> {
             let digits = integer.clone();
             integer.clear();
             for (i, d) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
                     integer.push(',');
                 }
                 integer.push(d);
