@@ -745,25 +745,6 @@ fn model_check_percent(rate: f64) -> String {
 mod real {
     use super::common::{Customer, telco};
     use super::*;
-    use smartcore::linalg::basic::arrays::{Array, Array2};
-    use smartcore::linalg::basic::matrix::DenseMatrix;
-    use smartcore::linear::logistic_regression::{
-        LogisticRegression, LogisticRegressionParameters,
-    };
-    use smartcore::numbers::realnum::RealNumber;
-
-    type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
-
-    fn matrix(encoder: &Encoder<Customer>, rows: &[Customer]) -> DenseMatrix<f64> {
-        DenseMatrix::new(
-            rows.len(),
-            encoder.width(),
-            encoder.encode_flat(rows),
-            false,
-        )
-        .unwrap()
-    }
-
     /// A churn model trained on a sample of 1500 of 75% of Telco (the whole 75% takes
     /// seconds to fit in a debug build), and the held-out 25%.
     fn churn_model() -> (
@@ -772,37 +753,10 @@ mod real {
     ) {
         let (train, test) = telco("churn").split(0.75, 42).unwrap();
         let train = train.sample(1500, 42).unwrap();
-        let encoder = Encoder::fit_standardized(&train);
-        let y: Vec<i32> = train
-            .labels()
-            .indicator("Yes")
-            .unwrap()
-            .into_iter()
-            .map(i32::from)
-            .collect();
-        let lr: Logit = LogisticRegression::fit(
-            &matrix(&encoder, train.rows()),
-            &y,
-            LogisticRegressionParameters::default().with_alpha(1.0),
-        )
-        .unwrap();
-        let model = Classifier::from_fn(
+        let model = super::common::telco_logistic(
+            &train,
             ModelInfo::new("churn-logistic-regression", "smartcore-0.7"),
-            ["No", "Yes"],
-            move |batch: &[Customer]| {
-                let x = matrix(&encoder, batch);
-                let intercept = *lr.intercept().get((0, 0));
-                let scores = x.ab(false, lr.coefficients(), true);
-                Ok(scores
-                    .iterator(0)
-                    .map(|&z| {
-                        let p = (z + intercept).sigmoid();
-                        vec![1.0 - p, p]
-                    })
-                    .collect())
-            },
-        )
-        .unwrap();
+        );
         (model, test)
     }
 

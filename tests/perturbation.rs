@@ -640,61 +640,16 @@ fn an_augmenter_with_nothing_to_change_is_inconclusive() {
 mod telco {
     use super::common::{Customer, telco};
     use super::*;
-    use smartcore::linalg::basic::arrays::{Array, Array2};
-    use smartcore::linalg::basic::matrix::DenseMatrix;
-    use smartcore::linear::logistic_regression::{
-        LogisticRegression, LogisticRegressionParameters,
-    };
-    use smartcore::numbers::realnum::RealNumber;
-
-    type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
-
-    fn matrix(encoder: &Encoder<Customer>, rows: &[Customer]) -> DenseMatrix<f64> {
-        DenseMatrix::new(
-            rows.len(),
-            encoder.width(),
-            encoder.encode_flat(rows),
-            false,
-        )
-        .unwrap()
-    }
-
     fn trained() -> (
         impl Model<Input = Customer, Output = Probabilities> + 'static,
         Arc<Dataset<Customer>>,
     ) {
         // Trained on a fifth of the data: the fit runs unoptimised in a test build.
         let (train, test) = telco("churn").split(0.2, 42).unwrap();
-        let encoder = Encoder::fit_standardized(&train);
-        let y: Vec<i32> = train
-            .labels()
-            .indicator("Yes")
-            .unwrap()
-            .into_iter()
-            .map(i32::from)
-            .collect();
-        let lr: Logit = LogisticRegression::fit(
-            &matrix(&encoder, train.rows()),
-            &y,
-            LogisticRegressionParameters::default().with_alpha(1.0),
-        )
-        .unwrap();
-        let model = Classifier::from_fn(
+        let model = super::common::telco_logistic(
+            &train,
             ModelInfo::new("telco-logistic-regression", "perturbation-test"),
-            ["No", "Yes"],
-            move |batch: &[Customer]| {
-                let x = matrix(&encoder, batch);
-                let intercept = *lr.intercept().get((0, 0));
-                Ok(x.ab(false, lr.coefficients(), true)
-                    .iterator(0)
-                    .map(|&z| {
-                        let p = (z + intercept).sigmoid();
-                        vec![1.0 - p, p]
-                    })
-                    .collect())
-            },
-        )
-        .unwrap();
+        );
         (model, Arc::new(test))
     }
 

@@ -57,3 +57,55 @@ pub fn sklearn_churn_model() -> impl Model<Input = Customer, Output = Probabilit
     .expect("the oracle predictions load")
     .keyed_by(|c: &Customer| c.rownames.to_string())
 }
+
+/// A smartcore logistic regression (L2 alpha = 1, standardised features) trained on
+/// `train`, answering `No` / `Yes` with the sigmoid of its linear score — the probabilities
+/// behind smartcore's own `predict`.
+pub fn telco_logistic(
+    train: &Dataset<Customer>,
+    info: ModelInfo,
+) -> impl Model<Input = Customer, Output = Probabilities> + 'static + use<> {
+    use smartcore::linalg::basic::arrays::{Array, Array2};
+    use smartcore::linalg::basic::matrix::DenseMatrix;
+    use smartcore::linear::logistic_regression::{
+        LogisticRegression, LogisticRegressionParameters,
+    };
+    use smartcore::numbers::realnum::RealNumber;
+
+    type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
+    let encoder = Encoder::fit_standardized(train);
+    let matrix = move |encoder: &Encoder<Customer>, rows: &[Customer]| {
+        DenseMatrix::new(
+            rows.len(),
+            encoder.width(),
+            encoder.encode_flat(rows),
+            false,
+        )
+        .unwrap()
+    };
+    let y: Vec<i32> = train
+        .labels()
+        .indicator("Yes")
+        .unwrap()
+        .into_iter()
+        .map(i32::from)
+        .collect();
+    let lr: Logit = LogisticRegression::fit(
+        &matrix(&encoder, train.rows()),
+        &y,
+        LogisticRegressionParameters::default().with_alpha(1.0),
+    )
+    .unwrap();
+    Classifier::from_fn(info, ["No", "Yes"], move |batch: &[Customer]| {
+        let x = matrix(&encoder, batch);
+        let intercept = *lr.intercept().get((0, 0));
+        Ok(x.ab(false, lr.coefficients(), true)
+            .iterator(0)
+            .map(|&z| {
+                let p = (z + intercept).sigmoid();
+                vec![1.0 - p, p]
+            })
+            .collect())
+    })
+    .unwrap()
+}
