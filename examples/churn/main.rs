@@ -144,8 +144,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Cohort::range(Customer::TENURE, 0.0..12.0),
     ];
     // The baseline file a test crate would commit; here in a temporary directory.
-    let file =
-        std::env::temp_dir().join(format!("model-check-churn-v1-{}.json", std::process::id()));
+    let file = std::env::temp_dir().join("model-check-churn-v1.json");
     let record = BaselineRecord::record(&model, test, &upgrade_cohorts)?;
     std::fs::write(&file, record.to_json())?;
     let diff = ModelDiff::against_baseline(&record, &file, &v2, test, &upgrade_cohorts)?;

@@ -189,13 +189,13 @@ pub fn train_forest(
             .collect();
         let ys: Vec<i32> = sample.iter().map(|&r| i32::from(churned[r])).collect();
         let xs = DenseMatrix::new(sample.len(), width, xs, false)?;
-        trees.push(Tree::fit(
-            &xs,
-            &ys,
-            DecisionTreeClassifierParameters::default()
-                .with_max_depth(8)
-                .with_min_samples_leaf(5),
-        )?);
+        // smartcore shuffles candidate features with an unseeded generator unless given a
+        // seed, which makes trees (and every finding about them) differ from run to run.
+        let mut parameters = DecisionTreeClassifierParameters::default()
+            .with_max_depth(8)
+            .with_min_samples_leaf(5);
+        parameters.seed = Some(SEED + trees.len() as u64);
+        trees.push(Tree::fit(&xs, &ys, parameters)?);
     }
     let shared = std::sync::Arc::new((encoder, trees));
     Ok(Classifier::from_fn(

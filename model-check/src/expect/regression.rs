@@ -541,7 +541,7 @@ where
             "{} drops by at most {} against baseline {}",
             self.metric,
             self.max_drop,
-            self.baseline.file().display()
+            file_name(&self.baseline)
         )
     }
 
@@ -737,7 +737,7 @@ where
         format!(
             "at most {}% of predictions change against baseline {}",
             100.0 * self.max_rate,
-            self.baseline.file().display()
+            file_name(&self.baseline)
         )
     }
 
@@ -775,4 +775,14 @@ where
             outcome.with_note(note)
         })
     }
+}
+
+/// The baseline's file name, without its directory: the description (which seeds the
+/// expectation's randomness) must be the same on every machine and checkout.
+fn file_name(baseline: &Baseline) -> String {
+    let path = baseline.file();
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
