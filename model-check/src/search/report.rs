@@ -1,0 +1,400 @@
+//! The search's results ([`FlipReport`], one [`RowFlip`] per row, its [`Counterfactual`]
+//! made of [`Change`]s, [`ThresholdSummary`]), how the final state becomes one, and the
+//! number formatting reports share.
+
+use std::fmt;
+
+use crate::data::{Features, Value};
+use crate::metrics::Proportion;
+use crate::model::Probabilities;
+
+use super::engine::Engine;
+use super::state::{Candidate, RowState, Search, Setting};
+
+impl<R: Features + Clone> Search<'_, R> {
+    fn change(&self, row: &R, setting: &Setting) -> Change {
+        let feature = self.feature(setting.slot);
+        let from = row.value(feature);
+        let direction = match (&from, &setting.to) {
+            (Value::Number(a), Value::Number(b)) if b > a => Some(Direction::Up),
+            (Value::Number(a), Value::Number(b)) if b < a => Some(Direction::Down),
+            _ => None,
+        };
+        Change {
+            feature,
+            name: R::SCHEMA[feature].name(),
+            distance: self.domains[setting.slot].distance(&from, &setting.to),
+            from,
+            to: setting.to.clone(),
+            threshold: setting.threshold,
+            direction,
+        }
+    }
+
+    fn counterfactual(&self, row: &R, candidate: Candidate) -> Counterfactual {
+        let changes: Vec<Change> = candidate
+            .changes
+            .iter()
+            .map(|s| self.change(row, s))
+            .collect();
+        Counterfactual {
+            distance: changes.iter().map(|c| c.distance).sum(),
+            changes,
+            prediction: candidate.prediction,
+            shrunk_from: candidate.shrunk_from,
+        }
+    }
+
+    pub(super) fn report<P>(&self, states: Vec<RowState<R>>, engine: &Engine<P>) -> FlipReport {
+        let rows = states
+            .into_iter()
+            .map(|state| {
+                let status = if !state.eligible {
+                    SearchStatus::AlreadyTarget
+                } else if state.unfinished {
+                    SearchStatus::OutOfBudget
+                } else {
+                    SearchStatus::Complete
+                };
+                RowFlip {
+                    row: state.position,
+                    status,
+                    flip: state.best.map(|c| self.counterfactual(&state.row, c)),
+                    single_feature: state
+                        .singles
+                        .into_iter()
+                        .map(|c| self.counterfactual(&state.row, c))
+                        .collect(),
+                    original: state.original,
+                }
+            })
+            .collect();
+        FlipReport {
+            rows,
+            features: self.settings.feature_names(),
+            target: self.settings.target.clone(),
+            model_calls: engine.calls,
+            budget: self.settings.budget,
+            budget_exhausted: engine.exhausted,
+        }
+    }
+}
+
+/// Which way a numeric feature moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// To a larger value.
+    Up,
+    /// To a smaller value.
+    Down,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        })
+    }
+}
+
+/// One feature of a flipping change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The feature's position in the schema.
+    pub feature: usize,
+    /// The feature's name.
+    pub name: &'static str,
+    /// The row's value.
+    pub from: Value,
+    /// The value that flips the prediction: for a numeric feature, the nearest value found
+    /// past the threshold (within the tolerance of it once the search finished).
+    pub to: Value,
+    /// For a numeric feature (not `bool`) located by bisection: where the prediction
+    /// changes, the middle of the final bracket, so within half the tolerance of the true
+    /// threshold. For a change of several features, it is the threshold with the other
+    /// features at their changed values.
+    pub threshold: Option<f64>,
+    /// For a numeric feature (and `bool`): which way it moved.
+    pub direction: Option<Direction>,
+    /// The normalised distance of this change: `|Δ| / range width` for a number, 1 for a
+    /// changed `bool` or category.
+    pub distance: f64,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} → {}",
+            self.name,
+            show_value(&self.from),
+            show_value(&self.to)
+        )
+    }
+}
+
+/// A changed row that flips the prediction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counterfactual {
+    /// The changed features, in the order the search lists them.
+    pub changes: Vec<Change>,
+    /// The model's output for the changed row.
+    pub prediction: Probabilities,
+    /// The normalised L1 distance: the sum of the changes' distances.
+    pub distance: f64,
+    /// When the change was found by the random search over several features: how many
+    /// features the random point changed before shrinking.
+    pub shrunk_from: Option<usize>,
+}
+
+impl fmt::Display for Counterfactual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, change) in self.changes.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            change.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+/// How far the search of one row got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchStatus {
+    /// Every step ran: a flip found is located to the tolerance and shrunk; no flip found
+    /// means none of the search's candidates flipped the row.
+    Complete,
+    /// The row already predicts the target label; there is nothing to flip.
+    AlreadyTarget,
+    /// The budget ran out first. A flip found is real but may be neither located to the
+    /// tolerance nor fully shrunk; no flip found means the row was not fully searched.
+    OutOfBudget,
+}
+
+/// The search's result for one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowFlip {
+    /// The row's position: in the dataset, or in the slice given to
+    /// [`FlipSearch::run`](super::FlipSearch::run).
+    pub row: usize,
+    /// How far the search got.
+    pub status: SearchStatus,
+    /// The model's output for the original row.
+    pub original: Probabilities,
+    /// The smallest flipping change found: fewest features, then smallest distance.
+    pub flip: Option<Counterfactual>,
+    /// Every feature that flips the row on its own, each with its nearest flipping change
+    /// (and threshold, for numbers), in the order the search lists the features.
+    pub single_feature: Vec<Counterfactual>,
+}
+
+impl RowFlip {
+    /// Whether a flip was found.
+    pub fn flipped(&self) -> bool {
+        self.flip.is_some()
+    }
+}
+
+/// The result of a flip search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlipReport {
+    /// One entry per searched row, in the order given.
+    pub rows: Vec<RowFlip>,
+    /// The names of the features that varied.
+    pub features: Vec<&'static str>,
+    /// The target label, if any.
+    pub target: Option<String>,
+    /// Model calls made, including the prediction of the original rows when the search
+    /// made it.
+    pub model_calls: u64,
+    /// The budget: the most calls on changed rows.
+    pub budget: u64,
+    /// Whether the budget ran out before the search finished.
+    pub budget_exhausted: bool,
+}
+
+impl FlipReport {
+    /// The rows searched: every row but those that already predict the target.
+    pub fn searched(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.status != SearchStatus::AlreadyTarget)
+            .count()
+    }
+
+    /// The rows with a flip.
+    pub fn flipped(&self) -> impl Iterator<Item = &RowFlip> {
+        self.rows.iter().filter(|r| r.flipped())
+    }
+
+    /// The number of rows with a flip.
+    pub fn flip_count(&self) -> usize {
+        self.flipped().count()
+    }
+
+    /// The flipped rows out of the rows searched, with its Wilson interval. Rows not fully
+    /// searched ([`unfinished`](Self::unfinished)) count as not flipped here.
+    pub fn flip_rate(&self) -> Proportion {
+        Proportion::new(self.flip_count() as u64, self.searched() as u64)
+    }
+
+    /// The rows (positions) the budget did not let the search finish.
+    pub fn unfinished(&self) -> Vec<usize> {
+        self.rows
+            .iter()
+            .filter(|r| r.status == SearchStatus::OutOfBudget)
+            .map(|r| r.row)
+            .collect()
+    }
+
+    /// The rows (positions) not fully searched and without a flip: the ones whose verdict
+    /// the budget left open.
+    pub fn undecided(&self) -> Vec<usize> {
+        self.rows
+            .iter()
+            .filter(|r| r.status == SearchStatus::OutOfBudget && r.flip.is_none())
+            .map(|r| r.row)
+            .collect()
+    }
+
+    /// Per numeric feature, the distribution of the thresholds where that feature alone
+    /// flips a row (from [`RowFlip::single_feature`]); features that flip no row on their own
+    /// are left out.
+    pub fn thresholds(&self) -> Vec<ThresholdSummary> {
+        let mut names: Vec<&'static str> = Vec::new();
+        let mut values: Vec<Vec<f64>> = Vec::new();
+        for row in &self.rows {
+            for flip in &row.single_feature {
+                for change in &flip.changes {
+                    let Some(t) = change.threshold else { continue };
+                    match names.iter().position(|&n| n == change.name) {
+                        Some(i) => values[i].push(t),
+                        None => {
+                            names.push(change.name);
+                            values.push(vec![t]);
+                        }
+                    }
+                }
+            }
+        }
+        let of = self.searched();
+        let order = |name: &str| self.features.iter().position(|&f| f == name);
+        let mut summaries: Vec<ThresholdSummary> = names
+            .into_iter()
+            .zip(values)
+            .map(|(feature, mut v)| {
+                v.sort_by(f64::total_cmp);
+                ThresholdSummary {
+                    feature,
+                    rows: v.len(),
+                    of,
+                    min: v[0],
+                    q1: quantile(&v, 0.25),
+                    median: quantile(&v, 0.5),
+                    q3: quantile(&v, 0.75),
+                    max: v[v.len() - 1],
+                }
+            })
+            .collect();
+        summaries.sort_by_key(|s| order(s.feature));
+        summaries
+    }
+}
+
+/// The distribution of one numeric feature's thresholds across rows.
+///
+/// Quartiles interpolate linearly between order statistics (as NumPy's default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThresholdSummary {
+    /// The feature's name.
+    pub feature: &'static str,
+    /// The rows this feature flips on its own.
+    pub rows: usize,
+    /// The rows searched.
+    pub of: usize,
+    /// The smallest threshold.
+    pub min: f64,
+    /// The first quartile.
+    pub q1: f64,
+    /// The median.
+    pub median: f64,
+    /// The third quartile.
+    pub q3: f64,
+    /// The largest threshold.
+    pub max: f64,
+}
+
+/// `tenure flips at 7.5 (median; quartiles 5.1–12) in 41 of 200 rows`.
+impl fmt::Display for ThresholdSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} flips at {} (median; quartiles {}–{}) in {} of {} rows",
+            self.feature,
+            show_number(self.median),
+            show_number(self.q1),
+            show_number(self.q3),
+            self.rows,
+            self.of
+        )
+    }
+}
+
+/// The `q`-quantile of sorted, non-empty `v`, interpolating linearly.
+fn quantile(v: &[f64], q: f64) -> f64 {
+    let at = q * (v.len() - 1) as f64;
+    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (at - lo as f64)
+}
+
+/// A number with at most five significant digits, without trailing zeros: thresholds are
+/// located to a tolerance, and reports need not show the bisection's last bits.
+pub(crate) fn show_number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (4 - magnitude).clamp(0, 12) as usize;
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
+/// A value for reports: numbers short, categories quoted.
+pub(crate) fn show_value(v: &Value) -> String {
+    match v {
+        Value::Number(x) => show_number(*x),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        // numpy.quantile([1, 2, 4, 8], [0.25, 0.5, 0.75]) = [1.75, 3.0, 5.0]
+        let v = [1.0, 2.0, 4.0, 8.0];
+        assert_eq!(quantile(&v, 0.25), 1.75);
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.75), 5.0);
+        assert_eq!(quantile(&[7.0], 0.5), 7.0);
+    }
+
+    #[test]
+    fn numbers_show_short() {
+        assert_eq!(show_number(7.499_999_5), "7.5");
+        assert_eq!(show_number(62.500_001), "62.5");
+        assert_eq!(show_number(12.0), "12");
+        assert_eq!(show_number(0.123_456), "0.12346");
+        assert_eq!(show_number(-3.25), "-3.25");
+        assert_eq!(show_number(123_456.7), "123457");
+    }
+}
