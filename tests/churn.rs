@@ -80,7 +80,7 @@ fn protected_features_flip_some_predictions() {
         female
             .examples
             .iter()
-            .all(|e| e.detail.starts_with("female "))
+            .all(|e| e.edits.len() == 1 && e.edits[0].target == "female")
     );
     let senior = outcome(on_test().expect(flip(Customer::SENIOR_CITIZEN).never()));
     assert_eq!(senior.verdict, Verdict::Fail);
@@ -100,10 +100,7 @@ fn small_noise_changes_8_percent_of_answers() {
     let tenure_only = noise
         .examples
         .iter()
-        .filter(|e| {
-            let edits = e.detail.split("; P(").next().unwrap();
-            edits.starts_with("tenure: ") && !edits.contains("; ")
-        })
+        .filter(|e| e.edits.len() == 1 && e.edits[0].target == "tenure")
         .count();
     assert!(tenure_only >= 2, "{noise}");
 }

@@ -306,9 +306,26 @@ fn a_model_reading_a_protected_feature_fails_never() {
         let yes = sigmoid(reads_female(c));
         if class == "Yes" { yes } else { 1.0 - yes }
     };
+    // The example is structured: the edit, and the score before and after (which the
+    // sentence is derived from).
+    assert_eq!(example.edits.len(), 1);
+    let edit = &example.edits[0];
+    assert_eq!(
+        (
+            edit.target.as_str(),
+            edit.before.as_str(),
+            edit.after.as_str()
+        ),
+        ("female", from.to_string().as_str(), to.to_string().as_str())
+    );
+    let score = example.score.as_ref().expect("a flip has scores");
+    assert_eq!(score.name, format!("P({class})"));
+    assert!((score.before - p(c)).abs() < 1e-12);
+    assert!((score.after - p(&flipped)).abs() < 1e-12);
+    assert_eq!(score.label_after.as_deref(), Some(class));
     assert!(
         example.detail.starts_with(&format!(
-            "female {from} → {to}: P({class}) {:.2} → {:.2}",
+            "female: {from} → {to}; P({class}) {:.3} → {:.3}",
             p(c),
             p(&flipped)
         )),
@@ -327,7 +344,7 @@ fn a_model_ignoring_a_protected_feature_passes_never() {
     assert_eq!(outcome.verdict, Verdict::Pass, "{:?}", outcome.note);
     assert_eq!(outcome.evidence.estimate, Some(0.0));
     assert_eq!(outcome.evidence.n, 300);
-    assert_eq!(outcome.evidence.method, Method::Wilson);
+    assert_eq!(outcome.evidence.method, Method::wilson());
     let ci = outcome.evidence.interval.unwrap();
     // Wilson interval of 0 of 300: [0, z²/(n + z²)].
     let z2 = model_check::metrics::Z_95.powi(2);
@@ -617,7 +634,7 @@ fn the_same_seed_gives_the_same_result() {
     for example in &outcome.examples {
         assert_ne!(example.row % 10, 0);
         assert!(
-            example.detail.ends_with("(distance 0.5)"),
+            example.remarks == ["distance 0.5"] && example.detail.ends_with("; distance 0.5"),
             "{}",
             example.detail
         );

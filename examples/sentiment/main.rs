@@ -133,7 +133,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What each model fails.
     println!("\nsummary (failing tests)");
     for per_model in &results {
-        let model = &per_model[0].1.outcomes[0].model;
+        let model = per_model[0].1.outcomes[0]
+            .model
+            .as_ref()
+            .map_or(String::new(), ToString::to_string);
         let failing: Vec<String> = per_model
             .iter()
             .filter(|(_, r)| r.outcomes[0].verdict == Verdict::Fail)
@@ -148,7 +151,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let calls: u64 = per_model.iter().map(|(_, r)| r.model_calls).sum();
         println!(
             "  {:<20} {} of {} fail: {}  [{calls} model calls]",
-            model.to_string(),
+            model,
             failing.len(),
             per_model.len(),
             failing.join(", ")
@@ -236,7 +239,10 @@ fn failure_rate(kind: Kind, outcome: &Outcome) -> Option<(f64, f64, f64, f64)> {
 }
 
 fn print_outcome(test: &Test, outcome: &Outcome) {
-    let model = outcome.model.to_string();
+    let model = outcome
+        .model
+        .as_ref()
+        .map_or(String::new(), ToString::to_string);
     let Some((rate, lo, hi, max)) = failure_rate(test.kind, outcome) else {
         println!(
             "       {model:<20} {:>5}  {:<22} {:>5}  {}  {}",

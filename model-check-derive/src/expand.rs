@@ -1,7 +1,7 @@
 //! Code generation: the `Features` impl with its typed handles, and the `Categorical` and
 //! `FeatureValue` impls of an enum.
 //!
-//! Generated code names only `::model_check::__private` and `::core` paths, and sits in a
+//! Generated code names only `::model_check::__private_v0_1_0` and `::core` paths, and sits in a
 //! `const _: () = { ... };` block so it adds no names to the user's module.
 
 use crate::ast::{Enum, FeatureKind, Field, NumberType, Struct};
@@ -69,25 +69,25 @@ fn impl_features(input: &Struct) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl ::model_check::__private::Features for #ident {
-                const SCHEMA: ::model_check::__private::Schema =
-                    ::model_check::__private::Schema::new(&[#(#specs),*]);
+            impl ::model_check::__private_v0_1_0::Features for #ident {
+                const SCHEMA: ::model_check::__private_v0_1_0::Schema =
+                    ::model_check::__private_v0_1_0::Schema::new(&[#(#specs),*]);
 
-                fn value(&self, index: ::core::primitive::usize) -> ::model_check::__private::Value {
+                fn value(&self, index: ::core::primitive::usize) -> ::model_check::__private_v0_1_0::Value {
                     match index {
                         #(#indices => #to_values,)*
-                        _ => ::model_check::__private::panic!(#out_of_range, index, #count),
+                        _ => ::model_check::__private_v0_1_0::panic!(#out_of_range, index, #count),
                     }
                 }
 
                 fn set_value(
                     &mut self,
                     index: ::core::primitive::usize,
-                    value: ::model_check::__private::Value,
-                ) -> ::model_check::__private::Result<(), ::model_check::__private::ValueError> {
+                    value: ::model_check::__private_v0_1_0::Value,
+                ) -> ::model_check::__private_v0_1_0::Result<(), ::model_check::__private_v0_1_0::ValueError> {
                     match index {
                         #(#indices => #from_values,)*
-                        _ => ::model_check::__private::panic!(#out_of_range, index, #count),
+                        _ => ::model_check::__private_v0_1_0::panic!(#out_of_range, index, #count),
                     }
                 }
             }
@@ -112,20 +112,19 @@ fn spec(field: &Field) -> TokenStream {
                 NumberType::Bool => quote!(Bool),
             };
             quote! {
-                ::model_check::__private::FeatureSpec::numeric(
+                ::model_check::__private_v0_1_0::FeatureSpec::numeric(
                     #name,
-                    ::model_check::__private::NumberType::#number,
+                    ::model_check::__private_v0_1_0::NumberType::#number,
                 )
             }
         }
         FeatureKind::Code | FeatureKind::Text => {
-            quote!(::model_check::__private::FeatureSpec::categorical(#name, &[]))
+            quote!(::model_check::__private_v0_1_0::FeatureSpec::categorical(#name, &[]))
         }
         FeatureKind::Enum(ty) => {
             // Spanned on the type, so a missing `#[derive(Categorical)]` is reported there.
-            let levels =
-                quote_spanned!(ty.span()=> <#ty as ::model_check::__private::Categorical>::LEVELS);
-            quote!(::model_check::__private::FeatureSpec::categorical(#name, #levels))
+            let levels = quote_spanned!(ty.span()=> <#ty as ::model_check::__private_v0_1_0::Categorical>::LEVELS);
+            quote!(::model_check::__private_v0_1_0::FeatureSpec::categorical(#name, #levels))
         }
     };
     if let Some(range) = &field.attrs.range {
@@ -146,9 +145,9 @@ fn conversion(field: &Field) -> TokenStream {
     let ty = field.ty;
     match field.kind() {
         Some(FeatureKind::Code) => {
-            quote_spanned!(ty.span()=> <#ty as ::model_check::__private::CategoryCode>)
+            quote_spanned!(ty.span()=> <#ty as ::model_check::__private_v0_1_0::CategoryCode>)
         }
-        _ => quote_spanned!(ty.span()=> <#ty as ::model_check::__private::FeatureValue>),
+        _ => quote_spanned!(ty.span()=> <#ty as ::model_check::__private_v0_1_0::FeatureValue>),
     }
 }
 
@@ -173,7 +172,7 @@ fn from_value(field: &Field) -> TokenStream {
     };
     quote! {{
         self.#member = #convert.map_err(|error| error.for_feature(#name))?;
-        ::model_check::__private::Result::Ok(())
+        ::model_check::__private_v0_1_0::Result::Ok(())
     }}
 }
 
@@ -191,8 +190,8 @@ pub fn handle(field: &Field, index: usize) -> TokenStream {
     quote_spanned! {member.span()=>
         #[doc = #doc]
         #[allow(dead_code)]
-        #vis const #handle: ::model_check::__private::Feature<Self, #ty> =
-            ::model_check::__private::Feature::new(#index, |row| &row.#member, |row| &mut row.#member);
+        #vis const #handle: ::model_check::__private_v0_1_0::Feature<Self, #ty> =
+            ::model_check::__private_v0_1_0::Feature::new(#index, |row| &row.#member, |row| &mut row.#member);
     }
 }
 
@@ -205,7 +204,7 @@ fn impl_categorical(input: &Enum) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl ::model_check::__private::Categorical for #ident {
+            impl ::model_check::__private_v0_1_0::Categorical for #ident {
                 const LEVELS: &'static [&'static ::core::primitive::str] = &[#(#names),*];
 
                 fn level(&self) -> &'static ::core::primitive::str {
@@ -214,24 +213,24 @@ fn impl_categorical(input: &Enum) -> TokenStream {
                     }
                 }
 
-                fn from_level(#name: &::core::primitive::str) -> ::model_check::__private::Option<Self> {
+                fn from_level(#name: &::core::primitive::str) -> ::model_check::__private_v0_1_0::Option<Self> {
                     match #name {
-                        #(#names => ::model_check::__private::Option::Some(Self::#variants),)*
-                        _ => ::model_check::__private::Option::None,
+                        #(#names => ::model_check::__private_v0_1_0::Option::Some(Self::#variants),)*
+                        _ => ::model_check::__private_v0_1_0::Option::None,
                     }
                 }
             }
 
             #[automatically_derived]
-            impl ::model_check::__private::FeatureValue for #ident {
-                fn to_value(&self) -> ::model_check::__private::Value {
-                    ::model_check::__private::categorical_to_value(self)
+            impl ::model_check::__private_v0_1_0::FeatureValue for #ident {
+                fn to_value(&self) -> ::model_check::__private_v0_1_0::Value {
+                    ::model_check::__private_v0_1_0::categorical_to_value(self)
                 }
 
                 fn from_value(
-                    value: ::model_check::__private::Value,
-                ) -> ::model_check::__private::Result<Self, ::model_check::__private::ValueError> {
-                    ::model_check::__private::categorical_from_value(value)
+                    value: ::model_check::__private_v0_1_0::Value,
+                ) -> ::model_check::__private_v0_1_0::Result<Self, ::model_check::__private_v0_1_0::ValueError> {
+                    ::model_check::__private_v0_1_0::categorical_from_value(value)
                 }
             }
         };

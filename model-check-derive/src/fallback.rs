@@ -32,20 +32,20 @@ pub fn features(node: &DeriveInput, input: Option<&Struct>) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl ::model_check::__private::Features for #ident {
-                const SCHEMA: ::model_check::__private::Schema =
-                    ::model_check::__private::Schema::new(&[]);
+            impl ::model_check::__private_v0_1_0::Features for #ident {
+                const SCHEMA: ::model_check::__private_v0_1_0::Schema =
+                    ::model_check::__private_v0_1_0::Schema::new(&[]);
 
-                fn value(&self, _: ::core::primitive::usize) -> ::model_check::__private::Value {
-                    ::model_check::__private::panic!("#[derive(Features)] failed")
+                fn value(&self, _: ::core::primitive::usize) -> ::model_check::__private_v0_1_0::Value {
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Features)] failed")
                 }
 
                 fn set_value(
                     &mut self,
                     _: ::core::primitive::usize,
-                    _: ::model_check::__private::Value,
-                ) -> ::model_check::__private::Result<(), ::model_check::__private::ValueError> {
-                    ::model_check::__private::panic!("#[derive(Features)] failed")
+                    _: ::model_check::__private_v0_1_0::Value,
+                ) -> ::model_check::__private_v0_1_0::Result<(), ::model_check::__private_v0_1_0::ValueError> {
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Features)] failed")
                 }
             }
         };
@@ -61,28 +61,28 @@ pub fn categorical(node: &DeriveInput) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl ::model_check::__private::Categorical for #ident {
+            impl ::model_check::__private_v0_1_0::Categorical for #ident {
                 const LEVELS: &'static [&'static ::core::primitive::str] = &[];
 
                 fn level(&self) -> &'static ::core::primitive::str {
-                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Categorical)] failed")
                 }
 
-                fn from_level(_: &::core::primitive::str) -> ::model_check::__private::Option<Self> {
-                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                fn from_level(_: &::core::primitive::str) -> ::model_check::__private_v0_1_0::Option<Self> {
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Categorical)] failed")
                 }
             }
 
             #[automatically_derived]
-            impl ::model_check::__private::FeatureValue for #ident {
-                fn to_value(&self) -> ::model_check::__private::Value {
-                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+            impl ::model_check::__private_v0_1_0::FeatureValue for #ident {
+                fn to_value(&self) -> ::model_check::__private_v0_1_0::Value {
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Categorical)] failed")
                 }
 
                 fn from_value(
-                    _: ::model_check::__private::Value,
-                ) -> ::model_check::__private::Result<Self, ::model_check::__private::ValueError> {
-                    ::model_check::__private::panic!("#[derive(Categorical)] failed")
+                    _: ::model_check::__private_v0_1_0::Value,
+                ) -> ::model_check::__private_v0_1_0::Result<Self, ::model_check::__private_v0_1_0::ValueError> {
+                    ::model_check::__private_v0_1_0::panic!("#[derive(Categorical)] failed")
                 }
             }
         };

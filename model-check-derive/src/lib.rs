@@ -2,7 +2,7 @@
 //! `#[derive(Categorical)]`.
 //!
 //! Use them through `model_check` (`use model_check::prelude::*;`), never directly: the
-//! generated code names `::model_check::__private` paths only.
+//! generated code names `::model_check::__private_v0_1_0` paths only.
 //!
 //! The crate is a pipeline, one module per stage: `attr` parses `#[features(...)]`
 //! attributes, `ast` turns the `syn` input into a typed description of the row or enum

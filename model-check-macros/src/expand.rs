@@ -1,7 +1,7 @@
 //! The pipeline and the code it writes: parse the arguments, validate the function, then
 //! expand to a `#[test]`, the test's metadata, its plan function and its registration.
 //!
-//! Generated code names only `::model_check::__private` and `::core` paths. On any error the
+//! Generated code names only `::model_check::__private_v0_1_0` and `::core` paths. On any error the
 //! output is every error plus the user's item unchanged, so the function stays visible to the
 //! IDE and code calling it reports nothing more.
 
@@ -87,7 +87,7 @@ fn model_test(args: &Args, test: &TestFn) -> TokenStream {
         ReturnType::Type(_, ty) => ty.span(),
         ReturnType::Default => ident.span(),
     };
-    let planned = quote_spanned!(returns=> ::model_check::__private::plan(#ident()));
+    let planned = quote_spanned!(returns=> ::model_check::__private_v0_1_0::plan(#ident()));
 
     quote! {
         #(#cfgs)*
@@ -98,13 +98,13 @@ fn model_test(args: &Args, test: &TestFn) -> TokenStream {
         // name; this copy of the name would otherwise warn despite an `#[allow]` there.
         #[allow(non_snake_case)]
         fn #ident() {
-            ::model_check::__private::run_test(&#meta, #plan)
+            ::model_check::__private_v0_1_0::run_test(&#meta, #plan)
         }
 
         #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        static #meta: ::model_check::__private::TestMeta = ::model_check::__private::TestMeta {
+        static #meta: ::model_check::__private_v0_1_0::TestMeta = ::model_check::__private_v0_1_0::TestMeta {
             function: #function,
             module_path: ::core::module_path!(),
             file: #file,
@@ -117,15 +117,15 @@ fn model_test(args: &Args, test: &TestFn) -> TokenStream {
 
         #(#cfgs)*
         #[doc(hidden)]
-        fn #plan() -> ::model_check::__private::Planned {
+        fn #plan() -> ::model_check::__private_v0_1_0::Planned {
             #(#kept)*
             #sig #block
             #planned
         }
 
         #(#cfgs)*
-        ::model_check::__private::inventory::submit! {
-            ::model_check::__private::Registration {
+        ::model_check::__private_v0_1_0::inventory::submit! {
+            ::model_check::__private_v0_1_0::Registration {
                 meta: &#meta,
                 plan: #plan,
             }

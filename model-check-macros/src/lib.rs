@@ -2,7 +2,7 @@
 //!
 //! Use it through `model_check` (`use model_check::prelude::*;` or
 //! `model_check::model_test`), never directly: the generated code names
-//! `::model_check::__private` paths only.
+//! `::model_check::__private_v0_1_0` paths only.
 //!
 //! The crate is a pipeline, one module per stage: `args` parses the attribute's arguments,
 //! `item` checks the function and sorts its attributes, `expand` writes the test. Every stage
@@ -63,14 +63,14 @@ use proc_macro::TokenStream;
 /// #[ignore = "needs the full data set"]      // `#[ignore]` for a bare `ignore`
 /// #[allow(non_snake_case)]
 /// fn sex_never_flips() {
-///     ::model_check::__private::run_test(&__MODEL_CHECK_META_sex_never_flips,
+///     ::model_check::__private_v0_1_0::run_test(&__MODEL_CHECK_META_sex_never_flips,
 ///                                        __model_check_plan_sex_never_flips)
 /// }
 ///
 /// #[doc(hidden)]
 /// #[allow(non_upper_case_globals)]
-/// static __MODEL_CHECK_META_sex_never_flips: ::model_check::__private::TestMeta =
-///     ::model_check::__private::TestMeta {
+/// static __MODEL_CHECK_META_sex_never_flips: ::model_check::__private_v0_1_0::TestMeta =
+///     ::model_check::__private_v0_1_0::TestMeta {
 ///         function: "sex_never_flips",
 ///         module_path: ::core::module_path!(),
 ///         file: ::core::file!(),
@@ -83,16 +83,16 @@ use proc_macro::TokenStream;
 ///     };
 ///
 /// #[doc(hidden)]
-/// fn __model_check_plan_sex_never_flips() -> ::model_check::__private::Planned {
+/// fn __model_check_plan_sex_never_flips() -> ::model_check::__private_v0_1_0::Planned {
 ///     #[allow(unused)]
 ///     fn sex_never_flips() -> Check {
 ///         // ...
 ///     }
-///     ::model_check::__private::plan(sex_never_flips())
+///     ::model_check::__private_v0_1_0::plan(sex_never_flips())
 /// }
 ///
-/// ::model_check::__private::inventory::submit! {
-///     ::model_check::__private::Registration {
+/// ::model_check::__private_v0_1_0::inventory::submit! {
+///     ::model_check::__private_v0_1_0::Registration {
 ///         meta: &__MODEL_CHECK_META_sex_never_flips,
 ///         plan: __model_check_plan_sex_never_flips,
 ///     }

@@ -60,7 +60,7 @@ fn full_expansion() {
         #[ignore = "slow"]
         #[allow(non_snake_case)]
         fn sex_never_flips() {
-            ::model_check::__private::run_test(
+            ::model_check::__private_v0_1_0::run_test(
                 &__MODEL_CHECK_META_sex_never_flips,
                 __model_check_plan_sex_never_flips
             )
@@ -68,8 +68,8 @@ fn full_expansion() {
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        static __MODEL_CHECK_META_sex_never_flips: ::model_check::__private::TestMeta =
-            ::model_check::__private::TestMeta {
+        static __MODEL_CHECK_META_sex_never_flips: ::model_check::__private_v0_1_0::TestMeta =
+            ::model_check::__private_v0_1_0::TestMeta {
                 function: "sex_never_flips",
                 module_path: ::core::module_path!(),
                 file: ::core::file!(),
@@ -81,14 +81,14 @@ fn full_expansion() {
             };
 
         #[doc(hidden)]
-        fn __model_check_plan_sex_never_flips() -> ::model_check::__private::Planned {
+        fn __model_check_plan_sex_never_flips() -> ::model_check::__private_v0_1_0::Planned {
             #[allow(unused)]
             fn sex_never_flips() -> Check { body() }
-            ::model_check::__private::plan(sex_never_flips())
+            ::model_check::__private_v0_1_0::plan(sex_never_flips())
         }
 
-        ::model_check::__private::inventory::submit! {
-            ::model_check::__private::Registration {
+        ::model_check::__private_v0_1_0::inventory::submit! {
+            ::model_check::__private_v0_1_0::Registration {
                 meta: &__MODEL_CHECK_META_sex_never_flips,
                 plan: __model_check_plan_sex_never_flips,
             }
@@ -189,7 +189,7 @@ fn cfg_goes_on_every_item_and_docs_on_the_test_only() {
     for item in [
         "# [doc (hidden)] # [allow (non_upper_case_globals)] static",
         "# [doc (hidden)] fn __model_check_plan_on_gpu",
-        ":: model_check :: __private :: inventory :: submit !",
+        ":: model_check :: __private_v0_1_0 :: inventory :: submit !",
     ] {
         assert!(
             actual.contains(&format!("{cfg} {item}")),

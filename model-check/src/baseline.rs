@@ -68,11 +68,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// The `schema` field of every baseline file.
 pub const SCHEMA: &str = "model-check/baseline";
 
-/// The environment variable that accepts baselines: `1`/`always`, `new`, `no`/`0`.
-pub const UPDATE_ENV: &str = "MODEL_CHECK_UPDATE";
-
-/// The environment variable that, when set (not empty, `false` or `0`), forbids writing.
-pub const CI_ENV: &str = "CI";
+pub use crate::config::{CI_ENV, UPDATE_ENV, ci_value_forbids_writing};
 
 /// When a baseline file may be written.
 ///
@@ -115,24 +111,6 @@ impl UpdateMode {
                 reason: format!("{UPDATE_ENV}={value:?} is not one of `1`, `always`, `new`, `no`"),
             }),
         }
-    }
-}
-
-/// Whether `CI` forbids writing: set to anything but empty, `false` or `0`.
-///
-/// ```
-/// use model_check::baseline::ci_value_forbids_writing;
-///
-/// assert!(ci_value_forbids_writing(Some("true")));
-/// assert!(ci_value_forbids_writing(Some("1")));
-/// assert!(!ci_value_forbids_writing(Some("false")));
-/// assert!(!ci_value_forbids_writing(Some("")));
-/// assert!(!ci_value_forbids_writing(None));
-/// ```
-pub fn ci_value_forbids_writing(value: Option<&str>) -> bool {
-    match value.map(str::trim) {
-        None | Some("") | Some("0") => false,
-        Some(v) => !v.eq_ignore_ascii_case("false"),
     }
 }
 
@@ -316,10 +294,8 @@ impl BaselineRecord {
     where
         M: Model<Input = R, Output = Probabilities>,
     {
-        let mut predictions = Vec::with_capacity(data.len());
-        for batch in data.rows().chunks(crate::cohort::BATCH_SIZE) {
-            predictions.extend(crate::runner::call_model(model, batch).map_err(EvalError::from)?);
-        }
+        let predictions = crate::model::predict_batched(model, data.rows(), &mut 0, |r| r)
+            .map_err(EvalError::from)?;
         BaselineRecord::from_predictions(model.info(), data, cohorts, &predictions)
     }
 
@@ -610,7 +586,11 @@ fn truth_indices<R>(
 ) -> Result<Vec<usize>, String> {
     let labels = data.labels();
     let (Some(names), Some(index)) = (labels.class_names(), labels.class_indices()) else {
-        return Err("a baseline needs class labels".into());
+        return Err(if labels.is_labelled() {
+            "a baseline needs class labels".into()
+        } else {
+            "a baseline needs labelled rows; the dataset has no labels".into()
+        });
     };
     let map: Vec<Option<usize>> = names.iter().map(|c| classes.index_of(c)).collect();
     index
@@ -701,8 +681,7 @@ impl Baseline {
     }
 
     fn is_ci(&self) -> bool {
-        self.ci
-            .unwrap_or_else(|| ci_value_forbids_writing(std::env::var(CI_ENV).ok().as_deref()))
+        self.ci.unwrap_or_else(crate::config::in_ci)
     }
 
     /// Reads the baseline file.

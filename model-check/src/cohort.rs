@@ -13,8 +13,7 @@ use crate::data::{DataError, Dataset, Feature, Features, Value};
 use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
 use crate::model::{Model, ModelError, Probabilities};
 
-/// Rows are sent to the model in batches of this many.
-pub const BATCH_SIZE: usize = 4096;
+pub use crate::model::BATCH_SIZE;
 
 type Predicate<R> = Arc<dyn Fn(&R) -> bool + Send + Sync>;
 
@@ -496,17 +495,9 @@ where
         .step_by(BATCH_SIZE)
         .zip(data.rows().chunks(BATCH_SIZE))
     {
-        let outputs = model
-            .predict(batch)
-            .map_err(|e| e.in_model(model.info()).at_dataset_rows(|p| start + p))?;
-        if outputs.len() != batch.len() {
-            return Err(ModelError::new(crate::model::ModelErrorKind::OutputCount {
-                expected: batch.len(),
-                got: outputs.len(),
-            })
-            .in_model(model.info())
-            .into());
-        }
+        // The one prediction path: a panicking model is an error naming it.
+        let outputs =
+            crate::model::call_model(model, batch).map_err(|e| e.at_dataset_rows(|p| start + p))?;
         for (offset, (row, output)) in batch.iter().zip(outputs).enumerate() {
             let index = start + offset;
             members.clear();
@@ -559,10 +550,17 @@ where
     let (Some(classes), Some(index)) = (data.labels().class_names(), data.labels().class_indices())
     else {
         return Err(DataError::Setting {
-            reason: format!(
-                "dataset `{}` has numeric labels; use evaluate_regressor",
-                data.name()
-            ),
+            reason: if data.labels().is_labelled() {
+                format!(
+                    "dataset `{}` has numeric labels; use evaluate_regressor",
+                    data.name()
+                )
+            } else {
+                format!(
+                    "dataset `{}` has no labels; metrics need labelled rows",
+                    data.name()
+                )
+            },
         }
         .into());
     };
@@ -634,10 +632,17 @@ where
 {
     let Some(truth) = data.labels().targets() else {
         return Err(DataError::Setting {
-            reason: format!(
-                "dataset `{}` has class labels; use evaluate_classifier",
-                data.name()
-            ),
+            reason: if data.labels().is_labelled() {
+                format!(
+                    "dataset `{}` has class labels; use evaluate_classifier",
+                    data.name()
+                )
+            } else {
+                format!(
+                    "dataset `{}` has no labels; metrics need labelled rows",
+                    data.name()
+                )
+            },
         }
         .into());
     };

@@ -83,11 +83,12 @@ pub struct ModelDiff {
 }
 
 fn predict_all<M: Model>(model: &M, data: &Dataset<M::Input>) -> Result<Vec<M::Output>, EvalError> {
-    let mut out = Vec::with_capacity(data.len());
-    for batch in data.rows().chunks(crate::cohort::BATCH_SIZE) {
-        out.extend(crate::runner::call_model(model, batch)?);
-    }
-    Ok(out)
+    Ok(crate::model::predict_batched(
+        model,
+        data.rows(),
+        &mut 0,
+        |r| r,
+    )?)
 }
 
 impl ModelDiff {
@@ -192,7 +193,7 @@ impl ModelDiff {
                 interval: paired
                     .drop_interval(
                         crate::expect::DEFAULT_RESAMPLES,
-                        crate::runner::derive_seed(&format!("diff on {}", cohort.name())),
+                        crate::rng::derive_seed(&format!("diff on {}", cohort.name())),
                     )
                     .map(|i| Interval {
                         lo: -i.hi,

@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 
 use super::{Dataset, Features, Kind, Value};
-use crate::model::EncodeRow;
 
 /// How one feature becomes columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,11 +152,5 @@ impl<R: Features> Encoder<R> {
     /// The encodings of `rows`, one `Vec` per row.
     pub fn encode_all(&self, rows: &[R]) -> Vec<Vec<f64>> {
         rows.iter().map(|r| self.encode(r)).collect()
-    }
-}
-
-impl<R: Features> EncodeRow<R> for Encoder<R> {
-    fn encode_row(&self, row: &R, out: &mut Vec<f64>) {
-        self.encode_into(row, out)
     }
 }

@@ -18,8 +18,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use rand::SeedableRng;
-use rand::rngs::Xoshiro256PlusPlus;
 use rand::seq::SliceRandom;
 
 pub use csv_load::CsvOptions;
@@ -31,14 +29,7 @@ pub use features::{
     ValueError,
 };
 
-/// The random number generator behind every seeded operation: small, fast, and stable for a
-/// given `rand` version, so a seed reproduces a result bit for bit.
-pub type SeededRng = Xoshiro256PlusPlus;
-
-/// A generator seeded with `seed`.
-pub fn seeded_rng(seed: u64) -> SeededRng {
-    Xoshiro256PlusPlus::seed_from_u64(seed)
-}
+pub use crate::rng::{SeededRng, seeded_rng};
 
 fn next_uid() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -61,9 +52,11 @@ enum LabelsInner {
     },
     /// Numeric targets.
     Values(Vec<f64>),
+    /// No labels, for this many rows: an unlabelled batch.
+    Unlabelled(usize),
 }
 
-use LabelsInner::{Classes as ClassLabels, Values as ValueLabels};
+use LabelsInner::{Classes as ClassLabels, Unlabelled, Values as ValueLabels};
 
 impl Labels {
     /// Class labels; the classes are the distinct labels, sorted (as scikit-learn does).
@@ -142,11 +135,32 @@ impl Labels {
         Ok(Labels(ValueLabels(values)))
     }
 
+    /// No labels for `n` rows: an unlabelled batch (production data before its outcomes are
+    /// known). Expectations that need labels say so in an error.
+    ///
+    /// ```
+    /// use model_check::data::Labels;
+    ///
+    /// let none = Labels::unlabelled(3);
+    /// assert_eq!(none.len(), 3);
+    /// assert!(!none.is_labelled());
+    /// assert_eq!(none.class_names(), None);
+    /// ```
+    pub fn unlabelled(n: usize) -> Self {
+        Labels(Unlabelled(n))
+    }
+
+    /// Whether there are labels (class or numeric).
+    pub fn is_labelled(&self) -> bool {
+        !matches!(self.0, Unlabelled(_))
+    }
+
     /// The number of labels.
     pub fn len(&self) -> usize {
         match &self.0 {
             ClassLabels { index, .. } => index.len(),
             ValueLabels(v) => v.len(),
+            Unlabelled(n) => *n,
         }
     }
 
@@ -159,7 +173,7 @@ impl Labels {
     pub fn class_names(&self) -> Option<&[String]> {
         match &self.0 {
             ClassLabels { classes, .. } => Some(classes),
-            ValueLabels(_) => None,
+            ValueLabels(_) | Unlabelled(_) => None,
         }
     }
 
@@ -167,7 +181,7 @@ impl Labels {
     pub fn class_indices(&self) -> Option<&[u32]> {
         match &self.0 {
             ClassLabels { index, .. } => Some(index),
-            ValueLabels(_) => None,
+            ValueLabels(_) | Unlabelled(_) => None,
         }
     }
 
@@ -193,7 +207,7 @@ impl Labels {
     pub fn targets(&self) -> Option<&[f64]> {
         match &self.0 {
             ValueLabels(v) => Some(v),
-            ClassLabels { .. } => None,
+            ClassLabels { .. } | Unlabelled(_) => None,
         }
     }
 
@@ -201,7 +215,7 @@ impl Labels {
     pub fn class_of(&self, row: usize) -> Option<&str> {
         match &self.0 {
             ClassLabels { classes, index } => index.get(row).map(|&i| classes[i as usize].as_str()),
-            ValueLabels(_) => None,
+            ValueLabels(_) | Unlabelled(_) => None,
         }
     }
 
@@ -209,7 +223,7 @@ impl Labels {
     pub fn value_of(&self, row: usize) -> Option<f64> {
         match &self.0 {
             ValueLabels(v) => v.get(row).copied(),
-            ClassLabels { .. } => None,
+            ClassLabels { .. } | Unlabelled(_) => None,
         }
     }
 
@@ -220,6 +234,7 @@ impl Labels {
                 index: rows.iter().map(|&r| index[r]).collect(),
             },
             ValueLabels(v) => ValueLabels(rows.iter().map(|&r| v[r]).collect()),
+            Unlabelled(_) => Unlabelled(rows.len()),
         })
     }
 }
@@ -562,6 +577,25 @@ impl<R: Features> Dataset<R> {
             check_row(row, || Location::row(i))?;
         }
         Dataset::from_inputs(rows, labels)
+    }
+
+    /// A dataset of feature rows without labels: an unlabelled batch, checked by
+    /// expectations on the data alone or on predictions. The rows are checked as by
+    /// [`from_rows`](Dataset::from_rows).
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Row { x: f64 }
+    ///
+    /// let batch = Dataset::unlabelled(vec![Row { x: 1.0 }, Row { x: 2.0 }])?;
+    /// assert!(!batch.labels().is_labelled());
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn unlabelled(rows: Vec<R>) -> Result<Self, DataError> {
+        let n = rows.len();
+        Dataset::from_rows(rows, Labels::unlabelled(n))
     }
 
     /// Loads a dataset from CSV. Each record is deserialized into `R` with serde, by header

@@ -5,51 +5,19 @@
 //! one pass over the rows per resample (ROC AUC walks a ranking sorted once). This is the
 //! ordinary bootstrap, without rebuilding accumulators for every resample.
 
-use rand::RngExt;
-
 use crate::data::seeded_rng;
 use crate::metrics::{CALIBRATION_BINS, Interval};
 use crate::model::Probabilities;
 
-/// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows, `statistic`
-/// receiving each resample's multiplicities. `None` when the statistic is undefined in more
-/// than 5% of the resamples (an AUC on a cohort with a handful of positives): an interval
-/// from the resamples where it happens to be defined would be biased.
+/// A seeded percentile-bootstrap 95% interval of `statistic` over `n` rows (see
+/// [`crate::stats::percentile_bootstrap`]).
 pub(super) fn interval(
     resamples: u32,
     n: usize,
     seed: u64,
     statistic: impl Fn(&[u32]) -> Option<f64>,
 ) -> Option<Interval> {
-    let mut rng = seeded_rng(seed);
-    let mut values = Vec::with_capacity(resamples as usize);
-    let mut weights = vec![0u32; n];
-    for _ in 0..resamples {
-        weights.iter_mut().for_each(|w| *w = 0);
-        for _ in 0..n {
-            weights[rng.random_range(0..n)] += 1;
-        }
-        if let Some(v) = statistic(&weights).filter(|v| v.is_finite()) {
-            values.push(v);
-        }
-    }
-    if values.is_empty() || (values.len() as f64) < 0.95 * f64::from(resamples) {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    Some(Interval {
-        lo: quantile(&values, 0.025),
-        hi: quantile(&values, 0.975),
-    })
-}
-
-/// The `q` quantile of sorted values, interpolating linearly (numpy's default).
-pub(super) fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let position = q * (sorted.len() - 1) as f64;
-    let below = position.floor() as usize;
-    let above = position.ceil() as usize;
-    let weight = position - below as f64;
-    sorted[below] + weight * (sorted[above] - sorted[below])
+    crate::stats::percentile_bootstrap(resamples, n, &mut seeded_rng(seed), statistic)
 }
 
 /// Per-row quantities of a classifier's outputs, from which every non-rate classification
@@ -320,7 +288,7 @@ mod tests {
     fn quantiles_interpolate_like_numpy() {
         // numpy.quantile([1, 2, 3, 4], [0.025, 0.975]) == [1.075, 3.925]
         let v = [1.0, 2.0, 3.0, 4.0];
-        assert!((quantile(&v, 0.025) - 1.075).abs() < 1e-12);
-        assert!((quantile(&v, 0.975) - 3.925).abs() < 1e-12);
+        assert!((crate::stats::quantile(&v, 0.025) - 1.075).abs() < 1e-12);
+        assert!((crate::stats::quantile(&v, 0.975) - 3.925).abs() < 1e-12);
     }
 }

@@ -5,7 +5,7 @@
 //! of passing rows must reach a required pass rate, decided on its Wilson interval.
 
 use super::metric::{check_threshold, failure_rate_outcome, show, true_classes};
-use super::{Context, Example, Expectation, Outcome};
+use super::{Context, Example, Expectation, Findings};
 use crate::cohort::EvalError;
 use crate::model::{Model, Probabilities};
 
@@ -66,7 +66,7 @@ where
         )
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         check_threshold(self.threshold, true, &"a confidence threshold")?;
         if let Some(r) = self.pass_rate {
             check_threshold(r, true, &"a pass rate")?;
@@ -74,7 +74,7 @@ where
         let predictions = context.predictions()?;
         let rows = context.rows().to_vec();
         let Some(first) = predictions.first() else {
-            return Ok(failure_rate_outcome(0, 0, None));
+            return Ok(Findings::from(failure_rate_outcome(0, 0, None)));
         };
         let classes = first.classes().clone();
         let model = context.model().info().to_string();
@@ -101,26 +101,30 @@ where
         let examples = failing
             .iter()
             .take(context.max_examples())
-            .map(|&(i, class, q)| Example {
-                row: rows[i],
-                id: context.data().id(rows[i]).map(str::to_string),
-                detail: format!(
-                    "P({}) = {q:.3}, predicted {}",
-                    classes.name(class),
-                    predictions[i].label()
-                ),
+            .map(|&(i, class, q)| {
+                Example::row(
+                    rows[i],
+                    context.data().id(rows[i]),
+                    format!(
+                        "P({}) = {q:.3}, predicted {}",
+                        classes.name(class),
+                        predictions[i].label()
+                    ),
+                )
             })
             .collect();
-        Ok(failure_rate_outcome(
-            failures,
-            predictions.len() as u64,
-            self.pass_rate.map(|r| 1.0 - r),
-        )
-        .with_examples(examples)
-        .with_note(format!(
-            "{failures} of {} rows fall below {} (failure rate shown)",
-            predictions.len(),
-            self.threshold
-        )))
+        Ok(Findings::from(
+            failure_rate_outcome(
+                failures,
+                predictions.len() as u64,
+                self.pass_rate.map(|r| 1.0 - r),
+            )
+            .with_examples(examples)
+            .with_note(format!(
+                "{failures} of {} rows fall below {} (failure rate shown)",
+                predictions.len(),
+                self.threshold
+            )),
+        ))
     }
 }

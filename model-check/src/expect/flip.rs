@@ -52,12 +52,16 @@
 use std::fmt;
 
 use super::metric::{self, setting_error, wilson_rows_needed};
-use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
+use super::{
+    Context, Evidence, Example, ExampleEdit, Expectation, Finding, Findings, Method, ScoreChange,
+    Unit, Verdict,
+};
 use crate::cohort::EvalError;
 use crate::data::{Feature, Features};
+use crate::fmt::significant as show_number;
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Model, Probabilities};
-use crate::search::{Counterfactual, FlipReport, FlipSearch, SearchStatus, show_number};
+use crate::search::{Counterfactual, FlipReport, FlipSearch, SearchStatus};
 
 /// Flips of the prediction when `feature` changes; add features with [`Flip::and`], then
 /// finish with [`never`](Flip::never), [`max_rate`](Flip::max_rate) or
@@ -192,11 +196,6 @@ impl<R> Clone for FlipExpectation<R> {
     }
 }
 
-/// `5%`, `2.5%`.
-fn percent(rate: f64) -> String {
-    format!("{}%", show_number(100.0 * rate))
-}
-
 impl<R: Features> FlipExpectation<R> {
     fn check_rule(&self) -> Result<(), EvalError> {
         match self.rule {
@@ -242,7 +241,7 @@ where
             Rule::Never => format!("no prediction flips{} {}", self.to(), self.when()),
             Rule::MaxRate(r) => format!(
                 "at most {} of predictions flip{} {}",
-                percent(r),
+                crate::fmt::percent_significant(r),
                 self.to(),
                 self.when()
             ),
@@ -254,7 +253,7 @@ where
         }
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         self.check_rule()?;
         self.search.validate()?;
         let search = self.search.clone().seed(context.seed());
@@ -267,12 +266,12 @@ where
             search.search_with(&domains, rows, positions, originals, |batch: &[R]| {
                 context.predict(batch)
             })?;
-        Ok(self.judge(&report, context))
+        Ok(Findings::from(self.judge(&report, context)))
     }
 }
 
 impl<R: Features> FlipExpectation<R> {
-    fn judge<M>(&self, report: &FlipReport, context: &Context<'_, M>) -> Outcome
+    fn judge<M>(&self, report: &FlipReport, context: &Context<'_, M>) -> Finding
     where
         M: Model<Input = R, Output = Probabilities> + 'static,
         R: Clone,
@@ -294,7 +293,7 @@ impl<R: Features> FlipExpectation<R> {
                     self.search.target().unwrap_or_default()
                 )
             };
-            return Outcome::new(
+            return Finding::new(
                 Verdict::Inconclusive,
                 Evidence {
                     threshold: Some(threshold),
@@ -346,7 +345,7 @@ impl<R: Features> FlipExpectation<R> {
                     reason = Some(match needed {
                         Some(m) => format!(
                             "the 95% interval straddles the threshold; about {m} rows would decide it if {} held",
-                            percent(rate)
+                            crate::fmt::percent_significant(rate)
                         ),
                         None => {
                             "the flip rate equals the threshold; more rows cannot decide it".into()
@@ -375,8 +374,8 @@ impl<R: Features> FlipExpectation<R> {
                     interval: None,
                     n,
                     threshold: Some(d),
-                    method: Method::PointEstimate,
                     rows_needed: None,
+                    ..Evidence::new(Unit::Distance, Method::point_estimate())
                 };
                 (verdict, evidence, self.examples(report, context, Some(d)))
             }
@@ -429,7 +428,7 @@ impl<R: Features> FlipExpectation<R> {
             if report.model_calls == 1 { "" } else { "s" },
             report.budget
         ));
-        Outcome::new(verdict, evidence)
+        Finding::new(verdict, evidence)
             .with_examples(examples)
             .with_note(note.join("; "))
     }
@@ -467,38 +466,55 @@ impl<R: Features> FlipExpectation<R> {
         shown
             .into_iter()
             .take(context.max_examples())
-            .map(|(row, original, c)| Example {
-                row,
-                id: context.data().id(row).map(str::to_string),
-                detail: self.detail(original, c, within.is_some()),
+            .map(|(row, original, c)| {
+                self.example(row, context.data().id(row), original, c, within.is_some())
             })
             .collect()
     }
 
-    /// `female 0 → 1: P(Yes) 0.48 → 0.53`.
-    fn detail(&self, original: &Probabilities, c: &Counterfactual, distance: bool) -> String {
-        let changes: Vec<String> = c
+    /// A flip as a structured example: `female: 0 → 1; P(Yes) 0.48 → 0.53 (label No → Yes)`.
+    fn example(
+        &self,
+        row: usize,
+        id: Option<&str>,
+        original: &Probabilities,
+        c: &Counterfactual,
+        distance: bool,
+    ) -> Example {
+        let edits = c
             .changes
             .iter()
-            .map(|change| match change.threshold {
-                Some(t) if show_number(t) != crate::search::show_value(&change.to) => {
-                    format!("{change} (flips at {})", show_number(t))
-                }
-                _ => change.to_string(),
+            .map(|change| {
+                let mut edit = ExampleEdit::new(
+                    change.name,
+                    crate::search::show_value(&change.from),
+                    crate::search::show_value(&change.to),
+                );
+                edit.flips_at = change
+                    .threshold
+                    .filter(|&t| show_number(t) != crate::search::show_value(&change.to));
+                edit
             })
             .collect();
         let class = self
             .search
             .target()
             .map_or_else(|| c.prediction.label().to_string(), str::to_string);
-        let before = original.of(&class).unwrap_or(f64::NAN);
-        let after = c.prediction.of(&class).unwrap_or(f64::NAN);
-        let (before, after) = probability_pair(before, after);
-        let mut detail = format!("{}: P({class}) {before} → {after}", changes.join(", "));
-        if distance {
-            detail.push_str(&format!(" (distance {})", show_number(c.distance)));
+        let mut example = Example::edited(row, id, edits);
+        if let (Some(before), Some(after)) = (original.of(&class), c.prediction.of(&class)) {
+            example = example.with_score(ScoreChange {
+                name: format!("P({class})"),
+                before,
+                after,
+                label_before: Some(original.label().to_string()),
+                label_after: Some(c.prediction.label().to_string()),
+            });
         }
-        detail
+        if distance {
+            example.with_remark(format!("distance {}", show_number(c.distance)))
+        } else {
+            example
+        }
     }
 }
 
@@ -510,15 +526,6 @@ fn nearest<'a>(
     flip.into_iter()
         .chain(singles)
         .min_by(|a, b| a.distance.total_cmp(&b.distance))
-}
-
-/// Two probabilities with two decimals, or more when they are too close for two to show
-/// the change faithfully (0.495 → 0.505, not 0.50 → 0.51).
-fn probability_pair(a: f64, b: f64) -> (String, String) {
-    let decimals = (2..=6)
-        .find(|&d| (a - b).abs() >= 5.0 * 10f64.powi(-d))
-        .unwrap_or(6) as usize;
-    (format!("{a:.decimals$}"), format!("{b:.decimals$}"))
 }
 
 fn rate_evidence(
@@ -533,25 +540,7 @@ fn rate_evidence(
         interval: Some(interval),
         n,
         threshold: Some(threshold),
-        method: Method::Wilson,
         rows_needed,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn probabilities_show_enough_decimals_to_differ() {
-        assert_eq!(probability_pair(0.48, 0.53), ("0.48".into(), "0.53".into()));
-        assert_eq!(
-            probability_pair(0.4951, 0.5049),
-            ("0.495".into(), "0.505".into())
-        );
-        assert_eq!(
-            probability_pair(0.4999, 0.5001),
-            ("0.49990".into(), "0.50010".into())
-        );
+        ..Evidence::new(Unit::Proportion, Method::wilson())
     }
 }

@@ -9,8 +9,13 @@
 
 use std::collections::BTreeMap;
 
-use super::metric::{ClassMetric, class_index, setting_error, show, true_classes};
-use super::{Context, Evidence, Expectation, Method, Outcome, Verdict};
+use super::metric::{
+    ClassMetric, class_index, difference_tolerance, setting_error, show, true_classes,
+};
+use super::{
+    Cell, Column, Context, Evidence, Expectation, Finding, Findings, Method, Plot, Table, Unit,
+    Verdict,
+};
 use crate::cohort::{Cohort, EvalError};
 use crate::data::{Feature, Features, Value};
 use crate::metrics::{ClassificationMetrics, Interval, Proportion};
@@ -29,13 +34,13 @@ use crate::model::{Model, Probabilities};
 /// assert!((ci.hi - 0.333_872_654_036_906_14).abs() < 1e-12);
 /// ```
 pub fn newcombe_difference(a: Proportion, b: Proportion) -> Option<Interval> {
-    let (p1, p2) = (a.rate()?, b.rate()?);
-    let (w1, w2) = (a.wilson()?, b.wilson()?);
-    let d = p1 - p2;
-    Some(Interval {
-        lo: (d - ((p1 - w1.lo).powi(2) + (w2.hi - p2).powi(2)).sqrt()).max(-1.0),
-        hi: (d + ((w1.hi - p1).powi(2) + (p2 - w2.lo).powi(2)).sqrt()).min(1.0),
-    })
+    crate::stats::newcombe(
+        a.successes(),
+        a.n(),
+        b.successes(),
+        b.n(),
+        crate::stats::Z_95,
+    )
 }
 
 type GroupOf<R> = Box<dyn Fn(&R) -> Option<String> + Send + Sync>;
@@ -134,23 +139,8 @@ where
         format!("the gap in {} {over} is at most {d}", self.metric)
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
-        let Some(d) = self.tolerance else {
-            return Err(setting_error(
-                "a gap needs a tolerance: call .at_most(d)".into(),
-            ));
-        };
-        if !(0.0..=1.0).contains(&d) {
-            return Err(setting_error(format!(
-                "gap tolerance {d} is outside [0, 1]"
-            )));
-        }
-        if !self.metric.is_rate() {
-            return Err(setting_error(format!(
-                "gaps are computed for rates; {} is not one",
-                self.metric
-            )));
-        }
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        let d = difference_tolerance(&self.metric, self.tolerance, "gap")?;
         let Some(groups) = &self.groups else {
             return Err(setting_error(
                 "a gap needs groups: call .across(feature) or .between(a, b)".into(),
@@ -225,17 +215,19 @@ where
             .collect::<Vec<_>>()
             .join("; ");
         if rates.len() < 2 {
-            return Ok(Outcome::new(
-                Verdict::Inconclusive,
-                Evidence {
-                    threshold: Some(d),
-                    ..Evidence::none()
-                },
-            )
-            .with_note(format!(
-                "fewer than two groups have rows to compute {} on ({summary})",
-                self.metric
-            )));
+            return Ok(Findings::from(
+                Finding::new(
+                    Verdict::Inconclusive,
+                    Evidence {
+                        threshold: Some(d),
+                        ..Evidence::none()
+                    },
+                )
+                .with_note(format!(
+                    "fewer than two groups have rows to compute {} on ({summary})",
+                    self.metric
+                )),
+            ));
         }
         let mut pairs = Vec::new();
         for (i, (name_a, a)) in rates.iter().enumerate() {
@@ -272,15 +264,15 @@ where
             .filter(|p| p.verdict == verdict)
             .max_by(|x, y| x.gap.abs().total_cmp(&y.gap.abs()))
             .expect("the verdict comes from some pair");
-        let mut outcome = Outcome::new(
+        let mut outcome = Finding::new(
             verdict,
             Evidence {
                 estimate: Some(worst.gap),
                 interval: Some(worst.interval),
                 n: worst.n,
                 threshold: Some(d),
-                method: Method::Newcombe,
                 rows_needed: None,
+                ..Evidence::new(Unit::Points, Method::newcombe())
             },
         );
         let undecided = pairs
@@ -305,6 +297,42 @@ where
                 String::new()
             }
         ));
-        Ok(outcome)
+        // Every pair, with its interval, against ±d: the evidence behind the verdict.
+        let mut table = Table::new(
+            format!("{} gaps between groups", self.metric),
+            [
+                Column::text("pair"),
+                Column::number("gap", Unit::Points),
+                Column::number("lo", Unit::Points),
+                Column::number("hi", Unit::Points),
+                Column::number("n", Unit::Count),
+                Column::text("verdict"),
+            ],
+        );
+        let mut by_size: Vec<&Pair> = pairs.iter().collect();
+        by_size.sort_by(|x, y| y.gap.abs().total_cmp(&x.gap.abs()));
+        for p in by_size {
+            table
+                .push([
+                    Cell::from(format!("{} − {}", p.a, p.b)),
+                    p.gap.into(),
+                    p.interval.lo.into(),
+                    p.interval.hi.into(),
+                    p.n.into(),
+                    p.verdict.label().into(),
+                ])
+                .expect("six cells for six columns");
+        }
+        outcome
+            .evidence
+            .tables
+            .push(table.with_plot(Plot::Intervals {
+                label: "pair".into(),
+                estimate: "gap".into(),
+                lo: "lo".into(),
+                hi: "hi".into(),
+                threshold: Some(d),
+            }));
+        Ok(Findings::from(outcome))
     }
 }

@@ -12,11 +12,15 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use super::bootstrap::{self, ClassRows, RegressionRows};
-use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
+use super::{Context, Evidence, Example, Expectation, Finding, Findings, Method, Unit, Verdict};
 use crate::cohort::EvalError;
 use crate::data::{DataError, Labels};
 use crate::metrics::{ClassificationMetrics, Interval, Proportion, RegressionMetrics};
 use crate::model::{Classes, Model, Probabilities};
+
+/// Why an expectation that compares predictions with labels cannot run on an unlabelled
+/// batch.
+pub(super) const UNLABELLED: &str = "the dataset has no labels, and this expectation compares predictions with labels; check an unlabelled batch with expectations on predictions or on the data alone";
 
 /// The bootstrap resamples used unless told otherwise.
 pub const DEFAULT_RESAMPLES: u32 = 1000;
@@ -109,11 +113,9 @@ impl Rule {
 
     fn method(&self, proportion: bool) -> Method {
         match (self.point_estimate, proportion) {
-            (true, _) => Method::PointEstimate,
-            (false, true) => Method::Wilson,
-            (false, false) => Method::Bootstrap {
-                resamples: self.resamples,
-            },
+            (true, _) => Method::point_estimate(),
+            (false, true) => Method::wilson(),
+            (false, false) => Method::bootstrap(self.resamples),
         }
     }
 }
@@ -358,10 +360,9 @@ threshold_settings!(ClassThreshold);
 /// `80%` for rates, `0.8` otherwise.
 pub(super) fn show(value: f64, rate: bool) -> String {
     if rate {
-        let pct = format!("{:.2}", 100.0 * value);
-        format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
+        crate::fmt::percent(value)
     } else {
-        format!("{value}")
+        crate::fmt::exact(value)
     }
 }
 
@@ -376,6 +377,31 @@ pub(super) fn class_index(classes: &Classes, name: &str, model: &str) -> Result<
 
 pub(super) fn setting_error(reason: String) -> EvalError {
     EvalError::Data(DataError::Setting { reason })
+}
+
+/// The tolerance of a difference of rates (a `what` such as "gap"), checked: it is set, in
+/// `[0, 1]`, and the metric is a rate.
+pub(super) fn difference_tolerance(
+    metric: &ClassMetric,
+    tolerance: Option<f64>,
+    what: &str,
+) -> Result<f64, EvalError> {
+    let Some(d) = tolerance else {
+        return Err(setting_error(format!(
+            "a {what} needs a tolerance: call .at_most(d)"
+        )));
+    };
+    if !(0.0..=1.0).contains(&d) {
+        return Err(setting_error(format!(
+            "{what} tolerance {d} is outside [0, 1]"
+        )));
+    }
+    if !metric.is_rate() {
+        return Err(setting_error(format!(
+            "{what}s are computed for rates; {metric} is not one"
+        )));
+    }
+    Ok(d)
 }
 
 pub(super) fn check_threshold(
@@ -404,9 +430,11 @@ pub(super) fn true_classes(
     model: &str,
 ) -> Result<Vec<usize>, EvalError> {
     let (Some(names), Some(index)) = (labels.class_names(), labels.class_indices()) else {
-        return Err(setting_error(
-            "the dataset has numeric labels; use a regression metric".into(),
-        ));
+        return Err(setting_error(if labels.is_labelled() {
+            "the dataset has numeric labels; use a regression metric".into()
+        } else {
+            UNLABELLED.into()
+        }));
     };
     let map: Vec<Option<usize>> = names.iter().map(|c| classes.index_of(c)).collect();
     rows.iter()
@@ -435,13 +463,13 @@ where
         )
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         check_threshold(self.rule.threshold, self.metric.is_bounded(), &self.metric)?;
         let predictions = context.predictions()?;
         let model = context.model().info().to_string();
         let rows = context.rows().to_vec();
         let Some(first) = predictions.first() else {
-            return Ok(inconclusive_empty(self.rule.threshold));
+            return Ok(Findings::from(inconclusive_empty(self.rule.threshold)));
         };
         let classes = first.classes().clone();
         if let Some(i) = predictions.iter().position(|p| !p.classes().same(&classes)) {
@@ -465,54 +493,57 @@ where
         }
         let examples = class_examples(&self.metric, class, &rows, &truth, &predictions, context);
 
-        let (estimate, interval, n, method) =
-            if let Some(p) = self.metric.proportion(&all, class) {
-                match (p.rate(), p.wilson()) {
-                    (Some(rate), Some(ci)) => (rate, Some(ci), p.n(), rule.method(true)),
-                    _ => {
-                        return Ok(undefined(self.rule.threshold, p.n(), &self.metric)
-                            .with_examples(examples));
-                    }
+        let (estimate, interval, n, method) = if let Some(p) = self.metric.proportion(&all, class) {
+            match (p.rate(), p.wilson()) {
+                (Some(rate), Some(ci)) => (rate, Some(ci), p.n(), rule.method(true)),
+                _ => {
+                    return Ok(Findings::from(
+                        undefined(self.rule.threshold, p.n(), &self.metric).with_examples(examples),
+                    ));
                 }
-            } else {
-                let Some(estimate) = self.metric.value(&all, class) else {
-                    return Ok(undefined(self.rule.threshold, all.n(), &self.metric)
-                        .with_examples(examples));
-                };
-                let interval = if rule.point_estimate {
-                    None
-                } else {
-                    let rows = ClassRows::new(&truth, &predictions, class);
-                    bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| {
-                        use ClassMetricKind::*;
-                        match self.metric.kind {
-                            F1(_) => rows.f1(w, class),
-                            RocAuc(_) => rows.roc_auc(w, class),
-                            LogLoss => rows.log_loss(w),
-                            Brier => rows.brier(w),
-                            CalibrationError => rows.calibration_error(w),
-                            _ => unreachable!("rates have Wilson intervals"),
-                        }
-                    })
-                };
-                (estimate, interval, all.n(), rule.method(false))
+            }
+        } else {
+            let Some(estimate) = self.metric.value(&all, class) else {
+                return Ok(Findings::from(
+                    undefined(self.rule.threshold, all.n(), &self.metric).with_examples(examples),
+                ));
             };
+            let interval = if rule.point_estimate {
+                None
+            } else {
+                let rows = ClassRows::new(&truth, &predictions, class);
+                bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| {
+                    use ClassMetricKind::*;
+                    match self.metric.kind {
+                        F1(_) => rows.f1(w, class),
+                        RocAuc(_) => rows.roc_auc(w, class),
+                        LogLoss => rows.log_loss(w),
+                        Brier => rows.brier(w),
+                        CalibrationError => rows.calibration_error(w),
+                        _ => unreachable!("rates have Wilson intervals"),
+                    }
+                })
+            };
+            (estimate, interval, all.n(), rule.method(false))
+        };
         let unit = self.metric.unit(&classes, class);
-        Ok(decide(
-            &rule,
-            estimate,
-            interval,
-            n,
-            method,
-            self.metric.is_rate(),
-            &unit,
-        )
-        .with_examples(examples))
+        Ok(Findings::from(
+            decide(
+                &rule,
+                estimate,
+                interval,
+                n,
+                method,
+                self.metric.is_rate(),
+                &unit,
+            )
+            .with_examples(examples),
+        ))
     }
 }
 
-fn inconclusive_empty(threshold: f64) -> Outcome {
-    Outcome::new(
+fn inconclusive_empty(threshold: f64) -> Finding {
+    Finding::new(
         Verdict::Inconclusive,
         Evidence {
             threshold: Some(threshold),
@@ -522,8 +553,8 @@ fn inconclusive_empty(threshold: f64) -> Outcome {
     .with_note("no rows are selected")
 }
 
-fn undefined(threshold: f64, n: u64, metric: &dyn fmt::Display) -> Outcome {
-    Outcome::new(
+fn undefined(threshold: f64, n: u64, metric: &dyn fmt::Display) -> Finding {
+    Finding::new(
         Verdict::Inconclusive,
         Evidence {
             n,
@@ -540,10 +571,10 @@ fn undefined(threshold: f64, n: u64, metric: &dyn fmt::Display) -> Outcome {
 /// With `max_rate`, the Wilson interval rule (`Pass` when the whole interval is at most the
 /// rate, `Fail` when it is wholly above, else `Inconclusive`); without, any failure is a
 /// counterexample that fails, and none passes. No trials at all is `Inconclusive`.
-pub(super) fn failure_rate_outcome(failures: u64, n: u64, max_rate: Option<f64>) -> Outcome {
+pub(super) fn failure_rate_outcome(failures: u64, n: u64, max_rate: Option<f64>) -> Finding {
     let proportion = Proportion::new(failures.min(n), n);
     let (Some(rate), Some(interval)) = (proportion.rate(), proportion.wilson()) else {
-        return Outcome::new(
+        return Finding::new(
             Verdict::Inconclusive,
             Evidence {
                 threshold: max_rate,
@@ -558,24 +589,21 @@ pub(super) fn failure_rate_outcome(failures: u64, n: u64, max_rate: Option<f64>)
             rate,
             Some(interval),
             n,
-            Method::Wilson,
+            Method::wilson(),
             true,
             "trials",
         ),
-        None => Outcome::new(
+        None => Finding::new(
             if failures == 0 {
                 Verdict::Pass
             } else {
                 Verdict::Fail
             },
-            Evidence {
-                estimate: Some(rate),
-                interval: Some(interval),
-                n,
-                threshold: Some(0.0),
-                method: Method::Wilson,
-                rows_needed: None,
-            },
+            Evidence::new(Unit::Proportion, Method::wilson())
+                .estimate(rate)
+                .interval(interval.lo, interval.hi)
+                .n(n)
+                .threshold(0.0),
         ),
     }
 }
@@ -591,17 +619,18 @@ pub(super) fn decide(
     method: Method,
     rate: bool,
     unit: &str,
-) -> Outcome {
+) -> Finding {
+    let unit_of = if rate { Unit::Proportion } else { Unit::Number };
     let evidence = |rows_needed| Evidence {
         estimate: Some(estimate),
         interval,
         n,
         threshold: Some(rule.threshold),
-        method,
         rows_needed,
+        ..Evidence::new(unit_of.clone(), method.clone())
     };
     if !estimate.is_finite() {
-        return Outcome::new(
+        return Finding::new(
             Verdict::Error,
             Evidence {
                 estimate: None,
@@ -611,7 +640,7 @@ pub(super) fn decide(
         .with_note(format!("the metric is {estimate}: the values overflowed"));
     }
     if n < rule.min_rows {
-        return Outcome::new(Verdict::Inconclusive, evidence(Some(rule.min_rows))).with_note(
+        return Finding::new(Verdict::Inconclusive, evidence(Some(rule.min_rows))).with_note(
             format!("{n} {unit}, below the minimum of {}", rule.min_rows),
         );
     }
@@ -622,18 +651,19 @@ pub(super) fn decide(
         },
         (Some(ci), false) => ci,
         (None, false) => {
-            return Outcome::new(Verdict::Inconclusive, evidence(None)).with_note(
+            return Finding::new(Verdict::Inconclusive, evidence(None)).with_note(
                 "no interval: the metric is undefined in more than 5% of the bootstrap resamples (too few rows of a class)".to_string(),
             );
         }
     };
     let verdict = rule.verdict(estimate, bounds);
     if verdict != Verdict::Inconclusive {
-        return Outcome::new(verdict, evidence(None));
+        return Finding::new(verdict, evidence(None));
     }
-    let rows_needed = match method {
-        Method::Wilson => wilson_rows_needed(estimate, n, rule),
-        _ => scaled_rows_needed(estimate, bounds, n, rule),
+    let rows_needed = if method.is(Method::WILSON) {
+        wilson_rows_needed(estimate, n, rule)
+    } else {
+        scaled_rows_needed(estimate, bounds, n, rule)
     };
     let note = match rows_needed {
         Some(needed) => format!(
@@ -642,7 +672,7 @@ pub(super) fn decide(
         ),
         None => "the estimate equals the threshold; more rows cannot decide it".into(),
     };
-    Outcome::new(verdict, evidence(rows_needed)).with_note(note)
+    Finding::new(verdict, evidence(rows_needed)).with_note(note)
 }
 
 /// The smallest `n` at which the Wilson interval around the same observed rate would clear
@@ -739,17 +769,17 @@ where
             let p = &predictions[i];
             let classes = p.classes();
             let shown = metric.class().map_or(truth[i], |_| class);
-            Example {
-                row: rows[i],
-                id: context.data().id(rows[i]).map(str::to_string),
-                detail: format!(
+            Example::row(
+                rows[i],
+                context.data().id(rows[i]),
+                format!(
                     "true {}, predicted {} (P({}) = {:.3})",
                     classes.name(truth[i]),
                     p.label(),
                     classes.name(shown),
                     p.as_slice()[shown]
                 ),
-            }
+            )
         })
         .collect()
 }
@@ -845,14 +875,16 @@ where
         )
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         check_threshold(self.rule.threshold, false, &self.metric)?;
         let predictions = context.predictions()?;
         let rows = context.rows().to_vec();
         let Some(values) = context.data().labels().targets() else {
-            return Err(setting_error(
-                "the dataset has class labels; use a classification metric".into(),
-            ));
+            return Err(setting_error(if context.data().labels().is_labelled() {
+                "the dataset has class labels; use a classification metric".into()
+            } else {
+                UNLABELLED.into()
+            }));
         };
         let truth: Vec<f64> = rows.iter().map(|&r| values[r]).collect();
         let mut all = RegressionMetrics::default();
@@ -870,19 +902,21 @@ where
         let examples = worst
             .into_iter()
             .take(context.max_examples())
-            .map(|i| Example {
-                row: rows[i],
-                id: context.data().id(rows[i]).map(str::to_string),
-                detail: format!(
-                    "true {}, predicted {} (error {:+})",
-                    truth[i],
-                    predictions[i],
-                    predictions[i] - truth[i]
-                ),
+            .map(|i| {
+                Example::row(
+                    rows[i],
+                    context.data().id(rows[i]),
+                    format!(
+                        "true {}, predicted {} (error {:+})",
+                        truth[i],
+                        predictions[i],
+                        predictions[i] - truth[i]
+                    ),
+                )
             })
             .collect();
         let Some(estimate) = self.metric.value(&all) else {
-            return Ok(inconclusive_empty(self.rule.threshold));
+            return Ok(Findings::from(inconclusive_empty(self.rule.threshold)));
         };
         let rule = self.rule.for_metric(false)?;
         let interval = if rule.point_estimate {
@@ -898,16 +932,18 @@ where
                 RegressionMetricKind::R2 => rows.r2(w),
             })
         };
-        Ok(decide(
-            &rule,
-            estimate,
-            interval,
-            all.n(),
-            rule.method(false),
-            false,
-            "rows",
-        )
-        .with_examples(examples))
+        Ok(Findings::from(
+            decide(
+                &rule,
+                estimate,
+                interval,
+                all.n(),
+                rule.method(false),
+                false,
+                "rows",
+            )
+            .with_examples(examples),
+        ))
     }
 }
 

@@ -6,8 +6,18 @@
 //! run with a seed — by `#[model_test]`, or by [`Check::run`] — so a test function only
 //! *describes* its checks and the runner decides the seed.
 //!
-//! Running yields one [`Outcome`] per expectation: a [`Verdict`] with its evidence (the
-//! estimate, its 95% interval, `n`, the threshold) and the most telling examples.
+//! Each expectation returns one or more [`Finding`]s — a [`Verdict`] with its evidence (the
+//! estimate, its 95% interval, `n`, the threshold, a unit and a method) and the most telling
+//! examples — and running records each as an [`Outcome`] with the model, the expectation, the
+//! cohort and the seed.
+//!
+//! Three shapes of check, one runner and one report:
+//!
+//! - [`check`]`(model, data)`: a model on data (metrics, invariances, flips);
+//! - [`check_data`]`(data)`: data alone, no model (data unit tests such as
+//!   [`missing_rate`]);
+//! - `check(model, data)`[`.against(reference)`](CheckBuilder::against): data compared with a
+//!   reference dataset (drift, a metric's drop from the reference: [`reference_gap`]).
 //!
 //! ```
 //! use model_check::prelude::*;
@@ -37,8 +47,9 @@ mod confidence;
 mod flip;
 mod gap;
 mod metric;
-mod outcome;
+mod missing;
 mod perturbation;
+mod reference;
 mod regression;
 mod unit_case;
 
@@ -51,8 +62,11 @@ use std::time::Instant;
 use crate::cohort::{Cohort, EvalError};
 use crate::data::{Dataset, seeded_rng};
 use crate::model::{Model, ModelError, ModelInfo};
-use crate::runner::derive_seed;
 
+pub use crate::outcome::{
+    Cell, CheckReport, Column, Evidence, Example, ExampleEdit, Finding, Findings, MAX_TABLE_ROWS,
+    Method, NoFindings, Outcome, Plot, ScoreChange, Table, TableError, Unit, Verdict,
+};
 pub use confidence::{Confidence, confidence};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, gap, newcombe_difference};
@@ -61,10 +75,11 @@ pub use metric::{
     RegressionMetric, RegressionThreshold, accuracy, brier_score, expected_calibration_error, f1,
     false_negative_rate, false_positive_rate, log_loss, mae, precision, r2, recall, rmse, roc_auc,
 };
-pub use outcome::{CheckReport, Evidence, Example, Method, Outcome, Verdict};
+pub use missing::{MissingRate, missing_rate};
 pub use perturbation::{
     DEFAULT_MULTIPLIER, DEFAULT_SHRINK_BUDGET, Directional, Invariant, directional, invariant,
 };
+pub use reference::{ReferenceGap, reference_gap};
 pub use regression::{
     ALPHA, Churn, CohortRegression, NoRegression, PairedRate, binomial_upper_tail, churn,
     mcnemar_exact, mcnemar_one_sided, no_regression,
@@ -116,7 +131,9 @@ impl<R> From<&'static Dataset<R>> for Data<R> {
 /// seed, and a predict-once view of the model's outputs.
 pub struct Context<'a, M: Model> {
     model: &'a M,
+    has_model: bool,
     data: &'a Dataset<M::Input>,
+    reference: Option<&'a Dataset<M::Input>>,
     rows: &'a [usize],
     seed: u64,
     max_examples: usize,
@@ -124,14 +141,30 @@ pub struct Context<'a, M: Model> {
 }
 
 impl<M: Model> Context<'_, M> {
-    /// The model under test.
+    /// The model under test (for a check of data alone, a [`NoModel`] that predicts
+    /// nothing).
     pub fn model(&self) -> &M {
         self.model
+    }
+
+    /// Whether the check has a model ([`check`]) or checks data alone ([`check_data`]).
+    pub fn has_model(&self) -> bool {
+        self.has_model
     }
 
     /// The whole dataset.
     pub fn data(&self) -> &Dataset<M::Input> {
         self.data
+    }
+
+    /// The reference dataset of a check built with
+    /// [`against`](CheckBuilder::against), or an error saying the expectation needs one.
+    pub fn reference(&self) -> Result<&Dataset<M::Input>, EvalError> {
+        self.reference.ok_or_else(|| {
+            EvalError::Data(crate::data::DataError::Setting {
+                reason: "this expectation compares with a reference dataset; build the check with `check(model, data).against(reference)`".into(),
+            })
+        })
     }
 
     /// The positions of the rows the expectation applies to (cohort and sample applied).
@@ -164,32 +197,87 @@ where
     /// The model's outputs for the selected rows, in order, predicted at most once per
     /// process for each (model, row).
     pub fn predictions(&mut self) -> Result<Vec<M::Output>, ModelError> {
-        crate::runner::predict_rows(self.model, self.data, self.rows, &mut self.calls)
+        crate::model::predict_rows(self.model, self.data, self.rows, &mut self.calls)
     }
 
     /// The model's outputs for new inputs (variants, generated cases), predicted in batches
     /// of [`BATCH_SIZE`](crate::cohort::BATCH_SIZE); every call is counted.
     pub fn predict(&mut self, inputs: &[M::Input]) -> Result<Vec<M::Output>, ModelError> {
-        let mut outputs = Vec::with_capacity(inputs.len());
-        for batch in inputs.chunks(crate::cohort::BATCH_SIZE) {
-            self.calls += 1;
-            outputs.extend(crate::runner::call_model(self.model, batch)?);
-        }
-        Ok(outputs)
+        // Variants are not dataset rows: an error names the input's position.
+        crate::model::predict_batched(self.model, inputs, &mut self.calls, |i| i)
+    }
+
+    /// The model's outputs for every row of the reference dataset, predicted at most once
+    /// per process, like [`predictions`](Context::predictions).
+    pub fn reference_predictions(&mut self) -> Result<Vec<M::Output>, EvalError> {
+        self.reference()?;
+        let reference = self.reference.expect("checked above");
+        let rows: Vec<usize> = (0..reference.len()).collect();
+        Ok(crate::model::predict_rows(
+            self.model,
+            reference,
+            &rows,
+            &mut self.calls,
+        )?)
     }
 }
 
-/// Something that must hold of a model on some rows.
+/// The model of a check of data alone ([`check_data`]): it has no outputs, so expectations
+/// that need predictions do not compile on such a check.
+pub struct NoModel<R> {
+    info: ModelInfo,
+    input: std::marker::PhantomData<fn(&R)>,
+}
+
+/// What a [`NoModel`] predicts: nothing (the type has no values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoOutput {}
+
+impl<R> Model for NoModel<R> {
+    type Input = R;
+    type Output = NoOutput;
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+    fn predict(&self, _batch: &[R]) -> Result<Vec<NoOutput>, ModelError> {
+        Err(ModelError::failed(
+            "a check of data alone has no model; build the check with `check(model, data)`",
+        ))
+    }
+}
+
+/// Something that must hold of a model on some rows, of data alone, or of data against a
+/// reference.
 ///
-/// Implemented by the metric thresholds of this module ([`accuracy`]`().at_least(0.8)`) and
-/// by user types. `evaluate` returns one [`Outcome`]; a failing model, data that does not fit
-/// or an invalid setting is an `Err`, which the runner reports as an `Error` outcome.
+/// Implemented by the expectations of this module ([`accuracy`]`().at_least(0.8)`) and by
+/// user types. `evaluate` returns one or more [`Finding`]s; the runner records each as an
+/// [`Outcome`] with the model, the expectation's text, the cohort and the seed. A failing
+/// model, data that does not fit or an invalid setting is an `Err`, which the runner reports
+/// as an `Error` outcome.
 pub trait Expectation<M: Model> {
     /// The expectation in words, for reports: "recall of `Yes` is at least 70%".
     fn describe(&self) -> String;
 
     /// Evaluates the expectation on the context's rows.
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError>;
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError>;
+}
+
+impl<M: Model, E: Expectation<M> + ?Sized> Expectation<M> for Box<E> {
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        (**self).evaluate(context)
+    }
+}
+
+impl<M: Model, E: Expectation<M> + ?Sized> Expectation<M> for Arc<E> {
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        (**self).evaluate(context)
+    }
 }
 
 /// A check under construction: model, data, and which rows; finished by
@@ -199,7 +287,9 @@ where
     M::Input: 'static,
 {
     model: Arc<M>,
+    has_model: bool,
     data: Arc<Data<M::Input>>,
+    reference: Option<Arc<Data<M::Input>>>,
     cohort: Option<Cohort<M::Input>>,
     sample: Option<usize>,
     max_examples: usize,
@@ -214,7 +304,44 @@ where
 {
     CheckBuilder {
         model: Arc::new(model),
+        has_model: true,
         data: Arc::new(data.into()),
+        reference: None,
+        cohort: None,
+        sample: None,
+        max_examples: DEFAULT_MAX_EXAMPLES,
+    }
+}
+
+/// Starts a check of `data` alone, with no model: data unit tests such as
+/// [`missing_rate`]. Expectations that need predictions do not compile on it.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Row { income: Option<f64> }
+///
+/// let rows: Vec<Row> = (0..500).map(|i| Row { income: (i % 50 != 0).then_some(1.0) }).collect();
+/// let data = Dataset::unlabelled(rows)?;
+/// let report = check_data(data).expect(missing_rate(Row::INCOME).at_most(0.05)).run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Pass); // 2% missing, CI 1.1%–3.6%
+/// assert!(report.outcomes[0].model.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_data<R, D>(data: D) -> CheckBuilder<NoModel<R>>
+where
+    R: 'static,
+    D: Into<Data<R>>,
+{
+    CheckBuilder {
+        model: Arc::new(NoModel {
+            info: ModelInfo::new("data", ""),
+            input: std::marker::PhantomData,
+        }),
+        has_model: false,
+        data: Arc::new(data.into()),
+        reference: None,
         cohort: None,
         sample: None,
         max_examples: DEFAULT_MAX_EXAMPLES,
@@ -228,7 +355,9 @@ where
     fn clone(&self) -> Self {
         CheckBuilder {
             model: self.model.clone(),
+            has_model: self.has_model,
             data: self.data.clone(),
+            reference: self.reference.clone(),
             cohort: self.cohort.clone(),
             sample: self.sample,
             max_examples: self.max_examples,
@@ -251,6 +380,15 @@ where
         self
     }
 
+    /// Compares the data with a `reference` dataset (the data a model was validated on, last
+    /// month's batch): for drift and for a metric's drop from the reference
+    /// ([`reference_gap`]). The cohort and sample apply to the checked data; the reference is
+    /// used whole.
+    pub fn against<D: Into<Data<M::Input>>>(mut self, reference: D) -> Self {
+        self.reference = Some(Arc::new(reference.into()));
+        self
+    }
+
     /// Restricts the check to a random sample of `n` of the selected rows, drawn with the
     /// test's seed (all of them when there are fewer).
     pub fn sample(mut self, n: usize) -> Self {
@@ -266,73 +404,127 @@ where
 
     /// Finishes the check with what must hold.
     ///
-    /// Several expectations on the same rows: call `expect` on a clone of the builder and
-    /// join the checks with [`Check::and`]; clones draw the same sample and share
-    /// predictions.
+    /// Several expectations on the same rows: [`expect_all`](CheckBuilder::expect_all), or
+    /// `expect` on a clone of the builder joined with [`Check::and`]; both draw the same
+    /// sample and share predictions.
     pub fn expect(self, expectation: impl Expectation<M> + 'static) -> Check {
+        self.expect_all([expectation])
+    }
+
+    /// Finishes the check with several expectations on the same model, data and rows.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// let data = Dataset::from_inputs((0..100).map(f64::from).collect(), Labels::values((0..100).map(f64::from).collect())?)?;
+    /// let model = Regressor::from_fn(ModelInfo::new("identity", "1"), |x: &[f64]| Ok(x.to_vec()));
+    /// let expectations: Vec<Box<dyn Expectation<_>>> = vec![Box::new(mae().at_most(0.5)), Box::new(r2().at_least(0.9))];
+    /// let c = check(model, data).expect_all(expectations);
+    /// assert_eq!(c.len(), 2);
+    /// assert!(c.run(1).passed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn expect_all<E, I>(self, expectations: I) -> Check
+    where
+        E: Expectation<M> + 'static,
+        I: IntoIterator<Item = E>,
+    {
+        let builder = Arc::new(self);
+        let parts = expectations
+            .into_iter()
+            .map(|expectation| builder.part(expectation))
+            .collect();
+        Check { parts }
+    }
+
+    /// One expectation on this builder's rows, ready to run with a seed.
+    fn part<E: Expectation<M> + 'static>(self: &Arc<Self>, expectation: E) -> Part {
         let description = expectation.describe();
-        let model_info = self.model.info().clone();
+        let model = self.has_model.then(|| self.model.info().clone());
         let described = description.clone();
-        let run = move |seed: u64| -> Result<(Outcome, u64), String> {
-            let data: &Dataset<M::Input> = &self.data;
-            let (cohort_name, mut rows) = match &self.cohort {
-                Some(c) => (
-                    c.name().to_string(),
-                    c.rows(data).map_err(|e| e.to_string())?,
-                ),
-                None => ("all".to_string(), (0..data.len()).collect()),
-            };
-            let mut cohort_label = cohort_name.clone();
-            if let Some(n) = self.sample {
-                if n == 0 {
-                    return Err("a sample needs at least one row".into());
-                }
-                if n < rows.len() {
-                    // The sample depends on the seed, the cohort and its size only, so
-                    // checks on the same rows draw the same sample.
-                    let stream = derive_seed(&format!("sample {n} of {cohort_name}"));
-                    let mut rng = seeded_rng(splitmix(seed ^ stream));
-                    let mut picked = rand::seq::index::sample(&mut rng, rows.len(), n).into_vec();
-                    picked.sort_unstable();
-                    rows = picked.into_iter().map(|i| rows[i]).collect();
-                    cohort_label = format!("{cohort_label} (sample of {n})");
-                }
-            }
+        let builder = Arc::clone(self);
+        let run = move |seed: u64| -> Result<Ran, String> {
+            let (cohort_label, rows) = builder.select(seed)?;
             // The expectation's own randomness depends on the seed, what it is and where it
             // looks, not on its position among other checks.
-            let stream = derive_seed(&format!("{described} on {cohort_label}"));
+            let seed = crate::rng::stream(seed, &format!("{described} on {cohort_label}"));
+            let data: &Dataset<M::Input> = &builder.data;
             let mut context = Context {
-                model: &*self.model,
+                model: &*builder.model,
+                has_model: builder.has_model,
                 data,
+                reference: builder.reference.as_deref().map(|d| &**d),
                 rows: &rows,
-                seed: splitmix(seed ^ stream),
-                max_examples: self.max_examples,
+                seed,
+                max_examples: builder.max_examples,
                 calls: 0,
             };
-            let mut outcome = expectation
+            let findings = expectation
                 .evaluate(&mut context)
                 .map_err(|e| e.to_string())?;
-            outcome.cohort = cohort_label;
-            Ok((outcome, context.calls))
+            Ok(Ran {
+                findings,
+                cohort: cohort_label,
+                seed,
+                calls: context.calls,
+            })
         };
-        Check {
-            parts: vec![Part {
-                model: model_info,
-                expectation: description,
-                allow_inconclusive: false,
-                run: Box::new(run),
-            }],
+        Part {
+            model,
+            expectation: description,
+            allow_inconclusive: false,
+            run: Box::new(run),
         }
+    }
+
+    /// The cohort's name and the positions of the rows it selects, sampled with the seed.
+    fn select(&self, seed: u64) -> Result<(String, Vec<usize>), String> {
+        let data: &Dataset<M::Input> = &self.data;
+        let (cohort_name, mut rows) = match &self.cohort {
+            Some(c) => (
+                c.name().to_string(),
+                c.rows(data).map_err(|e| e.to_string())?,
+            ),
+            None => ("all".to_string(), (0..data.len()).collect()),
+        };
+        let mut cohort_label = cohort_name.clone();
+        if let Some(n) = self.sample {
+            if n == 0 {
+                return Err("a sample needs at least one row".into());
+            }
+            if n < rows.len() {
+                // The sample depends on the seed, the cohort and its size only, so checks on
+                // the same rows draw the same sample.
+                let mut rng = seeded_rng(crate::rng::stream(
+                    seed,
+                    &format!("sample {n} of {cohort_name}"),
+                ));
+                let mut picked = rand::seq::index::sample(&mut rng, rows.len(), n).into_vec();
+                picked.sort_unstable();
+                rows = picked.into_iter().map(|i| rows[i]).collect();
+                cohort_label = format!("{cohort_label} (sample of {n})");
+            }
+        }
+        Ok((cohort_label, rows))
     }
 }
 
-/// Runs one expectation with the test's seed: its outcome and the model calls made, or why
-/// it could not be evaluated.
-type RunPart = Box<dyn Fn(u64) -> Result<(Outcome, u64), String>>;
+/// What running one expectation gave: its findings, where it looked, its seed and the model
+/// calls it made.
+struct Ran {
+    findings: Findings,
+    cohort: String,
+    seed: u64,
+    calls: u64,
+}
+
+/// Runs one expectation with the test's seed: its findings, or why it could not be
+/// evaluated.
+type RunPart = Box<dyn Fn(u64) -> Result<Ran, String>>;
 
 /// One expectation with its model, data and rows, ready to run with a seed.
 struct Part {
-    model: ModelInfo,
+    model: Option<ModelInfo>,
     expectation: String,
     allow_inconclusive: bool,
     run: RunPart,
@@ -402,7 +594,7 @@ fn run_parts<'a>(parts: impl Iterator<Item = &'a Part>, seed: u64) -> CheckRepor
     let started = Instant::now();
     let mut model_calls = 0;
     let outcomes = parts
-        .map(|part| part.execute(seed, &mut model_calls))
+        .flat_map(|part| part.execute(seed, &mut model_calls))
         .collect();
     CheckReport {
         seed,
@@ -413,47 +605,35 @@ fn run_parts<'a>(parts: impl Iterator<Item = &'a Part>, seed: u64) -> CheckRepor
 }
 
 impl Part {
-    fn execute(&self, seed: u64, model_calls: &mut u64) -> Outcome {
+    /// Runs the expectation and records each finding as an outcome (one `Error` outcome when
+    /// it could not be evaluated).
+    fn execute(&self, seed: u64, model_calls: &mut u64) -> Vec<Outcome> {
         // Panics inside the model are caught where it is called and name it; a panic here
         // comes from a cohort predicate, an expectation or this library.
-        let mut outcome = match catch_unwind(AssertUnwindSafe(|| (self.run)(seed))) {
-            Ok(Ok((mut outcome, calls))) => {
-                *model_calls += calls;
-                outcome.model = self.model.clone();
-                outcome.expectation = self.expectation.clone();
-                outcome
+        let model = self.model.as_ref();
+        let mut outcomes = match catch_unwind(AssertUnwindSafe(|| (self.run)(seed))) {
+            Ok(Ok(ran)) => {
+                *model_calls += ran.calls;
+                ran.findings
+                    .into_iter()
+                    .map(|f| Outcome::record(f, model, &self.expectation, &ran.cohort, ran.seed))
+                    .collect()
             }
-            Ok(Err(message)) => Outcome::error(&self.model, &self.expectation, message),
-            Err(panic) => Outcome::error(
-                &self.model,
+            Ok(Err(message)) => vec![Outcome::error(model, &self.expectation, message)],
+            Err(panic) => vec![Outcome::error(
+                model,
                 &self.expectation,
                 format!(
                     "panicked while evaluating (in a cohort predicate, the expectation or model-check, not the model): {}",
-                    panic_message(&panic)
+                    crate::model::panic_message(&panic)
                 ),
-            ),
+            )],
         };
-        outcome.inconclusive_allowed = self.allow_inconclusive;
-        outcome
+        for outcome in &mut outcomes {
+            outcome.inconclusive_allowed = self.allow_inconclusive;
+        }
+        outcomes
     }
-}
-
-pub(crate) fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
-}
-
-/// SplitMix64: turns related seeds into unrelated ones.
-pub(crate) fn splitmix(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 /// Checks gathered into one test.

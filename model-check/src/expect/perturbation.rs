@@ -60,8 +60,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use super::metric::{Direction, Rule, class_index, setting_error, show, wilson_rows_needed};
-use super::{Context, Evidence, Example, Expectation, Method, Outcome, Verdict};
+use super::metric::{Direction, Rule, class_index, setting_error, wilson_rows_needed};
+use super::{
+    Context, Evidence, Example, ExampleEdit, Expectation, Finding, Findings, Method, ScoreChange,
+    Unit, Verdict,
+};
 use crate::cohort::{BATCH_SIZE, EvalError};
 use crate::data::seeded_rng;
 use crate::metrics::{Interval, Proportion};
@@ -108,7 +111,7 @@ impl Settings {
     /// `" (at most 5% of variants may fail)"`, or nothing.
     fn describe(&self) -> String {
         match self.max_failure_rate {
-            Some(rate) => format!(" (at most {} of rows may fail)", show_rate(rate)),
+            Some(rate) => format!(" (at most {} of rows may fail)", crate::fmt::percent(rate)),
             None => String::new(),
         }
     }
@@ -279,7 +282,7 @@ where
         what + &self.settings.describe()
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         self.settings.check()?;
         if let Keep::Within(eps) = self.keep {
             check_unit("within", eps)?;
@@ -296,6 +299,7 @@ where
             },
             context,
         )
+        .map(Findings::from)
     }
 }
 
@@ -411,7 +415,7 @@ where
         what + &self.settings.describe()
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         self.settings.check()?;
         check_unit("tolerance", self.tolerance)?;
         let Some((sense, class)) = &self.class else {
@@ -431,6 +435,7 @@ where
             },
             context,
         )
+        .map(Findings::from)
     }
 }
 
@@ -539,7 +544,7 @@ fn evaluate_variants<M, A>(
     settings: &Settings,
     resolve: impl FnOnce(&Classes, &str) -> Result<Judge, EvalError>,
     context: &mut Context<'_, M>,
-) -> Result<Outcome, EvalError>
+) -> Result<Finding, EvalError>
 where
     M: Model<Output = Probabilities> + 'static,
     M::Input: Editable,
@@ -549,7 +554,7 @@ where
     let rows = context.rows().to_vec();
     let Some(first) = originals.first() else {
         return Ok(
-            Outcome::new(Verdict::Inconclusive, Evidence::none()).with_note("no rows are selected")
+            Finding::new(Verdict::Inconclusive, Evidence::none()).with_note("no rows are selected")
         );
     };
     let classes = first.classes().clone();
@@ -581,7 +586,7 @@ where
     }
     if variants.is_empty() {
         return Ok(
-            Outcome::new(Verdict::Inconclusive, Evidence::none()).with_note(format!(
+            Finding::new(Verdict::Inconclusive, Evidence::none()).with_note(format!(
                 "{} proposed no variant of any of the {} selected rows",
                 fitted.describe(),
                 rows.len()
@@ -613,7 +618,19 @@ where
     });
     let mut stats = ShrinkStats::default();
     let mut examples = Vec::new();
-    for &i in failing.iter().take(context.max_examples()) {
+    // One example per row: a fragile row with many failing variants would otherwise fill
+    // every slot.
+    let mut shown_rows = Vec::new();
+    let distinct = failing.iter().filter(|&&i| {
+        let at = variants[i].at;
+        if shown_rows.contains(&at) {
+            false
+        } else {
+            shown_rows.push(at);
+            true
+        }
+    });
+    for &i in distinct.take(context.max_examples()).collect::<Vec<_>>() {
         let v = &variants[i];
         let r = rows[v.at];
         let row = context.data().rows()[r].clone();
@@ -632,18 +649,16 @@ where
         stats.edits_before += v.edits.len();
         stats.edits_after += kept.len();
         stats.model_calls += context.model_calls() - calls;
-        examples.push(Example {
-            row: r,
-            id: context.data().id(r).map(str::to_string),
-            detail: detail(
-                &row,
-                &kept,
-                v.edits.len(),
-                original,
-                &output,
-                judge.judge(original, &output).shown,
-            ),
-        });
+        examples.push(example(
+            r,
+            context.data().id(r),
+            &row,
+            &kept,
+            v.edits.len(),
+            original,
+            &output,
+            judge.judge(original, &output).shown,
+        ));
     }
 
     // The rate counts rows, not variants: the variants of one row are not independent
@@ -678,8 +693,8 @@ where
             let why = match rows_needed {
                 Some(r) => format!(
                     "the 95% interval straddles {}; about {r} rows would decide it if {} held",
-                    show_rate(max),
-                    show_rate(rate)
+                    crate::fmt::percent(max),
+                    crate::fmt::percent(rate)
                 ),
                 None => "the failure rate equals the threshold; more rows cannot decide it".into(),
             };
@@ -713,10 +728,10 @@ where
         interval: Some(interval),
         n,
         threshold: Some(threshold),
-        method: Method::Wilson,
         rows_needed,
+        ..Evidence::new(Unit::Proportion, Method::wilson())
     };
-    Ok(Outcome::new(verdict, evidence)
+    Ok(Finding::new(verdict, evidence)
         .with_examples(examples)
         .with_note(note))
 }
@@ -798,31 +813,38 @@ where
 }
 
 /// `female: 0 → 1; P(Yes) 0.480 → 0.530 (label No → Yes)`.
-fn detail<R: Editable>(
+/// A shrunk failing variant as a structured example: its edits, the score of the class the
+/// judge looks at before and after, and how far shrinking went.
+#[allow(clippy::too_many_arguments)]
+fn example<R: Editable>(
+    row_index: usize,
+    id: Option<&str>,
     row: &R,
     kept: &[Edit],
     proposed: usize,
     original: &Probabilities,
     variant: &Probabilities,
     shown: usize,
-) -> String {
-    let edits: Vec<String> = kept.iter().map(|e| row.describe_edit(e)).collect();
-    let label = if original.label() == variant.label() {
-        format!("label {}", original.label())
-    } else {
-        format!("label {} → {}", original.label(), variant.label())
+) -> Example {
+    let edits = kept
+        .iter()
+        .map(|e| ExampleEdit::new(row.edit_target(e), &e.before, &e.after))
+        .collect();
+    let score = ScoreChange {
+        name: format!("P({})", original.classes().name(shown)),
+        before: original.as_slice()[shown],
+        after: variant.as_slice()[shown],
+        label_before: Some(original.label().to_string()),
+        label_after: Some(variant.label().to_string()),
     };
-    let mut detail = format!(
-        "{}; P({}) {:.3} → {:.3} ({label})",
-        edits.join("; "),
-        original.classes().name(shown),
-        original.as_slice()[shown],
-        variant.as_slice()[shown],
-    );
-    if kept.len() < proposed {
-        detail += &format!("; shrunk from {proposed} edits");
+    let mut example = Example::variant(row_index, id, edits, score);
+    if let Some(text) = row.apply(kept).as_text() {
+        example = example.with_variant_text(text);
     }
-    detail
+    if kept.len() < proposed {
+        example = example.with_remark(format!("shrunk from {proposed} edits"));
+    }
+    example
 }
 
 fn check_unit(setting: &str, value: f64) -> Result<(), EvalError> {
@@ -833,11 +855,6 @@ fn check_unit(setting: &str, value: f64) -> Result<(), EvalError> {
             "{setting}({value}) is outside [0, 1]"
         )))
     }
-}
-
-/// `5%`, `2.5%`.
-fn show_rate(x: f64) -> String {
-    show(x, true)
 }
 
 #[cfg(test)]

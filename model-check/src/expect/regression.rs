@@ -51,98 +51,19 @@ use super::metric::{
     BOOTSTRAP_MIN_ROWS, DEFAULT_RESAMPLES, class_index, setting_error, true_classes,
 };
 use super::{
-    ClassMetric, Context, Evidence, Example, Expectation, Method, Outcome, Verdict, accuracy,
-    brier_score, expected_calibration_error, f1, log_loss, recall, roc_auc, splitmix,
+    ClassMetric, Context, Evidence, Example, Expectation, Finding, Findings, Method, Unit, Verdict,
+    accuracy, brier_score, expected_calibration_error, f1, log_loss, recall, roc_auc,
 };
 use crate::baseline::{Baseline, BaselineError, BaselineRecord};
 use crate::cohort::{Cohort, EvalError};
 use crate::data::Dataset;
 use crate::metrics::Interval;
 use crate::model::{Model, Probabilities};
-use crate::runner::derive_seed;
 
 /// The one-sided significance level of a `Fail`.
 pub const ALPHA: f64 = 0.05;
 
-/// `P(X ≥ k)` for `X ~ Binomial(n, p)`, accurate for large `n` (terms are summed relative
-/// to the mode, so nothing underflows that matters).
-///
-/// ```
-/// use model_check::expect::binomial_upper_tail;
-///
-/// assert_eq!(binomial_upper_tail(0, 10, 0.3), 1.0);
-/// assert!((binomial_upper_tail(2, 2, 0.5) - 0.25).abs() < 1e-15);
-/// ```
-pub fn binomial_upper_tail(k: u64, n: u64, p: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    if k > n || p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return 1.0;
-    }
-    let mode = (((n + 1) as f64) * p).floor().min(n as f64) as u64;
-    let ratio = p / (1.0 - p);
-    // Unnormalised terms, 1 at the mode.
-    let mut total = 1.0;
-    let mut tail = if k <= mode { 1.0 } else { 0.0 };
-    let mut term = 1.0;
-    for j in mode..n {
-        term *= (n - j) as f64 / (j + 1) as f64 * ratio;
-        if term < 1e-300 {
-            break;
-        }
-        total += term;
-        if j + 1 >= k {
-            tail += term;
-        }
-    }
-    let mut term = 1.0;
-    for j in (1..=mode).rev() {
-        term *= j as f64 / (n - j + 1) as f64 / ratio;
-        if term < 1e-300 {
-            break;
-        }
-        total += term;
-        if j > k {
-            tail += term;
-        }
-    }
-    (tail / total).min(1.0)
-}
-
-/// McNemar's exact two-sided p-value for `b` and `c` discordant pairs, as
-/// `statsmodels.stats.contingency_tables.mcnemar(table, exact=True).pvalue`:
-/// `min(1, 2 · P(Bin(b + c, ½) ≤ min(b, c)))`.
-///
-/// ```
-/// use model_check::expect::mcnemar_exact;
-///
-/// assert_eq!(mcnemar_exact(0, 0), 1.0);
-/// assert!((mcnemar_exact(0, 1) - 1.0).abs() < 1e-15);
-/// ```
-pub fn mcnemar_exact(b: u64, c: u64) -> f64 {
-    let m = b + c;
-    let low = b.min(c);
-    // P(X ≤ low) = P(X ≥ m − low) by symmetry.
-    (2.0 * binomial_upper_tail(m - low, m, 0.5)).min(1.0)
-}
-
-/// McNemar's exact one-sided p-value that the current model is worse: with `b` pairs fixed
-/// and `c` broken, `P(Bin(b + c, ½) ≥ c)` (1 when there are no discordant pairs), as
-/// `scipy.stats.binomtest(c, b + c, 0.5, alternative="greater").pvalue`.
-///
-/// ```
-/// use model_check::expect::mcnemar_one_sided;
-///
-/// assert!(mcnemar_one_sided(0, 5) < 0.05); // 5 broken, none fixed: 1/32
-/// assert_eq!(mcnemar_one_sided(3, 0), 1.0);
-/// ```
-pub fn mcnemar_one_sided(b: u64, c: u64) -> f64 {
-    binomial_upper_tail(c, b + c, 0.5)
-}
+pub use crate::stats::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 
 /// The paired comparison of a rate on one cohort: counts, the drop and its interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -300,6 +221,15 @@ pub fn no_regression<R>(baseline: &Baseline) -> NoRegression<R> {
 }
 
 impl<R> NoRegression<R> {
+    /// A drop of a rate reads in points; of any other metric, as a number.
+    fn drop_unit(&self) -> Unit {
+        if self.metric.is_rate() {
+            Unit::Points
+        } else {
+            Unit::Number
+        }
+    }
+
     /// The metric compared (default accuracy): accuracy or recall (McNemar), ROC AUC, F1,
     /// log loss, Brier score or calibration error (paired bootstrap).
     pub fn metric(mut self, metric: ClassMetric) -> Self {
@@ -399,8 +329,9 @@ impl<R> NoRegression<R> {
                         .map(|(&t, (b, a))| (b.predicted() == t, a.predicted() == t));
                     let paired = PairedRate::from_pairs(pairs);
                     let rate = |right: u64| (paired.n > 0).then(|| right as f64 / paired.n as f64);
-                    let stream = derive_seed(&format!("no regression on {}", cohort.name()));
-                    let interval = paired.drop_interval(self.resamples, splitmix(seed ^ stream));
+                    let stream =
+                        crate::rng::stream(seed, &format!("no regression on {}", cohort.name()));
+                    let interval = paired.drop_interval(self.resamples, stream);
                     CohortRegression {
                         cohort: cohort.name().to_string(),
                         n: paired.n,
@@ -432,14 +363,10 @@ impl<R> NoRegression<R> {
                         |w: &[u32]| Some(sign * (value(&rows_before, w)? - value(&rows_after, w)?));
                     let ones = vec![1u32; truth.len()];
                     let n = truth.len() as u64;
-                    let stream = derive_seed(&format!("no regression on {}", cohort.name()));
+                    let stream =
+                        crate::rng::stream(seed, &format!("no regression on {}", cohort.name()));
                     let interval = if n >= BOOTSTRAP_MIN_ROWS {
-                        bootstrap::interval(
-                            self.resamples,
-                            truth.len(),
-                            splitmix(seed ^ stream),
-                            drop,
-                        )
+                        bootstrap::interval(self.resamples, truth.len(), stream, drop)
                     } else {
                         None
                     };
@@ -514,7 +441,7 @@ where
         .resolve(data, &classes, || {
             let all: Vec<usize> = (0..data.len()).collect();
             let predictions =
-                crate::runner::predict_rows(live, data, &all, calls).map_err(EvalError::from)?;
+                crate::model::predict_rows(live, data, &all, calls).map_err(EvalError::from)?;
             BaselineRecord::from_predictions(live.info(), data, &[Cohort::all()], &predictions)
         })
         .map_err(baseline_error)?;
@@ -545,7 +472,7 @@ where
         )
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         let (before, current, note) = resolve(&self.baseline, context)?;
         let model = context.model().info().to_string();
         let rows = context.rows().to_vec();
@@ -568,16 +495,21 @@ where
                 interval: r.interval,
                 n: r.n,
                 threshold: Some(self.max_drop),
-                // The interval is a paired bootstrap; with δ = 0 McNemar's exact test can also
-                // decide a failure.
-                method: if r.paired.is_some() && self.max_drop == 0.0 {
-                    Method::McNemar
-                } else {
-                    Method::Bootstrap {
-                        resamples: self.resamples,
-                    }
-                },
-                rows_needed: None,
+                // With δ = 0 McNemar's exact one-sided test can also decide a failure: its
+                // p-value is part of the evidence.
+                p_value: r
+                    .paired
+                    .filter(|_| self.max_drop == 0.0)
+                    .map(|p| mcnemar_one_sided(p.fixed, p.broken)),
+                // The interval is a paired bootstrap.
+                ..Evidence::new(
+                    self.drop_unit(),
+                    if r.paired.is_some() && self.max_drop == 0.0 {
+                        Method::mcnemar()
+                    } else {
+                        Method::bootstrap(self.resamples)
+                    },
+                )
             },
             None => Evidence::none(),
         };
@@ -615,17 +547,19 @@ where
             examples = broken
                 .into_iter()
                 .take(context.max_examples())
-                .map(|(i, r)| Example {
-                    row: r,
-                    id: data.id(r).map(str::to_string),
-                    detail: format!(
-                        "true {}: baseline {} ({:.2}) → now {} ({:.2})",
-                        current[i].classes().name(truth[i]),
-                        before[r].label(),
-                        before[r].confidence(),
-                        current[i].label(),
-                        current[i].confidence()
-                    ),
+                .map(|(i, r)| {
+                    Example::row(
+                        r,
+                        data.id(r),
+                        format!(
+                            "true {}: baseline {} ({:.2}) → now {} ({:.2})",
+                            current[i].classes().name(truth[i]),
+                            before[r].label(),
+                            before[r].confidence(),
+                            current[i].label(),
+                            current[i].confidence()
+                        ),
+                    )
                 })
                 .collect();
         }
@@ -633,9 +567,11 @@ where
         if !note.is_empty() {
             lines.push(note);
         }
-        Ok(Outcome::new(worst, evidence)
-            .with_examples(examples)
-            .with_note(lines.join("\n")))
+        Ok(Findings::from(
+            Finding::new(worst, evidence)
+                .with_examples(examples)
+                .with_note(lines.join("\n")),
+        ))
     }
 }
 
@@ -672,10 +608,8 @@ impl<R> NoRegression<R> {
     where
         M: Model<Input = R, Output = Probabilities>,
     {
-        let mut current = Vec::with_capacity(data.len());
-        for batch in data.rows().chunks(crate::cohort::BATCH_SIZE) {
-            current.extend(crate::runner::call_model(model, batch).map_err(EvalError::from)?);
-        }
+        let current = crate::model::predict_batched(model, data.rows(), &mut 0, |r| r)
+            .map_err(EvalError::from)?;
         let Some(first) = current.first() else {
             return Err(BaselineError::Eval(setting_error("no rows".into())));
         };
@@ -741,7 +675,7 @@ where
         )
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         super::metric::check_threshold(self.max_rate, true, &"churn rate")?;
         let (before, current, note) = resolve(&self.baseline, context)?;
         let rows = context.rows().to_vec();
@@ -751,16 +685,18 @@ where
         let examples = flipped
             .iter()
             .take(context.max_examples())
-            .map(|&i| Example {
-                row: rows[i],
-                id: context.data().id(rows[i]).map(str::to_string),
-                detail: format!(
-                    "baseline {} ({:.2}) → now {} ({:.2})",
-                    before[rows[i]].label(),
-                    before[rows[i]].confidence(),
-                    current[i].label(),
-                    current[i].confidence()
-                ),
+            .map(|&i| {
+                Example::row(
+                    rows[i],
+                    context.data().id(rows[i]),
+                    format!(
+                        "baseline {} ({:.2}) → now {} ({:.2})",
+                        before[rows[i]].label(),
+                        before[rows[i]].confidence(),
+                        current[i].label(),
+                        current[i].confidence()
+                    ),
+                )
             })
             .collect();
         let outcome = super::metric::failure_rate_outcome(
@@ -769,11 +705,11 @@ where
             Some(self.max_rate),
         )
         .with_examples(examples);
-        Ok(if note.is_empty() {
+        Ok(Findings::from(if note.is_empty() {
             outcome
         } else {
             outcome.with_note(note)
-        })
+        }))
     }
 }
 

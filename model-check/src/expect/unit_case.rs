@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rand::RngExt;
 
 use super::metric::{failure_rate_outcome, setting_error, show};
-use super::{Context, Example, Expectation, Outcome};
+use super::{Context, Example, Expectation, Findings};
 use crate::cohort::EvalError;
 use crate::data::{Feature, Features, Kind, NumberType, Value, seeded_rng};
 use crate::model::{Model, Probabilities};
@@ -196,11 +196,15 @@ where
         }
     }
 
-    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Outcome, EvalError> {
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         let label = self.validate()?.to_string();
         let rows = context.rows().to_vec();
         if rows.is_empty() {
-            return Ok(failure_rate_outcome(0, 0, self.pass_rate.map(|r| 1.0 - r)));
+            return Ok(Findings::from(failure_rate_outcome(
+                0,
+                0,
+                self.pass_rate.map(|r| 1.0 - r),
+            )));
         }
         let mut rng = seeded_rng(context.seed());
         let mut cases = Vec::with_capacity(self.n);
@@ -243,7 +247,7 @@ where
         }
         let predictions = context.predict(&cases)?;
         let Some(first) = predictions.first() else {
-            return Ok(failure_rate_outcome(0, 0, None));
+            return Ok(Findings::from(failure_rate_outcome(0, 0, None)));
         };
         let classes = first.classes().clone();
         let Some(expected) = classes.index_of(&label) else {
@@ -276,10 +280,10 @@ where
                         format!("{} = {}", R::SCHEMA[index].name(), cases[i].value(index))
                     })
                     .collect();
-                Example {
-                    row: sources[i],
-                    id: context.data().id(sources[i]).map(str::to_string),
-                    detail: format!(
+                Example::row(
+                    sources[i],
+                    context.data().id(sources[i]),
+                    format!(
                         "case from row {} with {}: predicted {} (P({label}) = {p_expected:.3})",
                         sources[i],
                         if pinned.is_empty() {
@@ -289,15 +293,15 @@ where
                         },
                         p.label()
                     ),
-                }
+                )
             })
             .collect();
         let max_failure_rate = self.pass_rate.map(|r| 1.0 - r);
-        Ok(failure_rate_outcome(failures, self.n as u64, max_failure_rate)
+        Ok(Findings::from(failure_rate_outcome(failures, self.n as u64, max_failure_rate)
             .with_examples(examples)
             .with_note(format!(
                 "{failures} of {} generated cases do not predict `{label}` (failure rate shown)",
                 self.n
-            )))
+            ))))
     }
 }

@@ -23,30 +23,7 @@ pub use auc::RankCounts;
 pub use classification::{Average, CALIBRATION_BINS, ClassificationMetrics, MetricError};
 pub use regression::RegressionMetrics;
 
-/// The standard normal quantile for a two-sided 95% interval, `Φ⁻¹(0.975)`, as
-/// `scipy.stats.norm.isf(0.025)` gives it.
-pub const Z_95: f64 = 1.959_963_984_540_054;
-
-/// A confidence interval `[lo, hi]`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Interval {
-    /// Lower bound.
-    pub lo: f64,
-    /// Upper bound.
-    pub hi: f64,
-}
-
-impl Interval {
-    /// Whether `x` lies in the interval.
-    pub fn contains(&self, x: f64) -> bool {
-        self.lo <= x && x <= self.hi
-    }
-
-    /// The interval's width.
-    pub fn width(&self) -> f64 {
-        self.hi - self.lo
-    }
-}
+pub use crate::stats::{Interval, Z_95};
 
 /// `successes` out of `n` trials: accuracy, recall, a false-positive rate, a flip rate.
 ///
@@ -106,12 +83,12 @@ impl Proportion {
     /// Unlike the normal-approximation interval it stays inside `[0, 1]` and keeps close to
     /// nominal coverage for small `n` and rates near 0 or 1.
     pub fn wilson(&self) -> Option<Interval> {
-        wilson(self.successes, self.n, Z_95)
+        crate::stats::wilson(self.successes, self.n, Z_95)
     }
 
     /// The Wilson interval for the normal quantile `z` (1.96 for 95%).
     pub fn wilson_z(&self, z: f64) -> Option<Interval> {
-        wilson(self.successes, self.n, z)
+        crate::stats::wilson(self.successes, self.n, z)
     }
 }
 
@@ -139,31 +116,6 @@ impl fmt::Display for Proportion {
             _ => f.write_str("undefined (n = 0)"),
         }
     }
-}
-
-/// The Wilson score interval, as statsmodels computes it (bounds clipped to `[0, 1]`).
-fn wilson(successes: u64, n: u64, z: f64) -> Option<Interval> {
-    if n == 0 {
-        return None;
-    }
-    let n = n as f64;
-    let q = successes as f64 / n;
-    let z2 = z * z;
-    let denom = 1.0 + z2 / n;
-    let center = (q + z2 / (2.0 * n)) / denom;
-    let dist = z * (q * (1.0 - q) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    // At 0 or n successes the bound is exactly 0 or 1; rounding must not move it off.
-    let lo = if successes == 0 {
-        0.0
-    } else {
-        (center - dist).clamp(0.0, 1.0)
-    };
-    let hi = if q == 1.0 {
-        1.0
-    } else {
-        (center + dist).clamp(0.0, 1.0)
-    };
-    Some(Interval { lo, hi })
 }
 
 /// A compensated (Neumaier) sum: accurate to about one rounding error however many terms,

@@ -48,8 +48,24 @@ pub trait Editable: Clone {
     /// fit (a value outside the feature's type) is skipped.
     fn apply(&self, edits: &[Edit]) -> Self;
 
+    /// What the edit changes, for reports: the feature's name (`tenure`), or `token 3`.
+    fn edit_target(&self, edit: &Edit) -> String;
+
     /// The edit in words, for reports: `tenure: 12 → 13.7`, `token 3: "great" → "graet"`.
-    fn describe_edit(&self, edit: &Edit) -> String;
+    fn describe_edit(&self, edit: &Edit) -> String {
+        format!(
+            "{}: {} → {}",
+            self.edit_target(edit),
+            edit.before,
+            edit.after
+        )
+    }
+
+    /// The row as text, when it is a text (the variant a report shows); `None` for tabular
+    /// rows, whose edits say everything.
+    fn as_text(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<R: Features + Clone> Editable for R {
@@ -63,12 +79,12 @@ impl<R: Features + Clone> Editable for R {
         row
     }
 
-    fn describe_edit(&self, edit: &Edit) -> String {
-        let name = R::SCHEMA
+    fn edit_target(&self, edit: &Edit) -> String {
+        R::SCHEMA
             .iter()
             .nth(edit.position)
-            .map_or("?", |spec| spec.name());
-        format!("{name}: {} → {}", edit.before, edit.after)
+            .map_or("?", |spec| spec.name())
+            .to_string()
     }
 }
 
@@ -120,8 +136,12 @@ impl Editable for String {
         out
     }
 
-    fn describe_edit(&self, edit: &Edit) -> String {
-        format!("token {}: {} → {}", edit.position, edit.before, edit.after)
+    fn edit_target(&self, edit: &Edit) -> String {
+        format!("token {}", edit.position)
+    }
+
+    fn as_text(&self) -> Option<String> {
+        Some(self.clone())
     }
 }
 

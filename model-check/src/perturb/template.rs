@@ -400,12 +400,9 @@ impl Templates {
     }
 }
 
-/// The seed of template `i`'s stream (SplitMix64 of the pair).
+/// The seed of template `i`'s stream.
 fn stream_seed(seed: u64, i: usize) -> u64 {
-    let mut z = seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    crate::rng::nth_stream(seed, i as u64)
 }
 
 /// A template that cannot make texts, naming the template and the placeholder at fault.

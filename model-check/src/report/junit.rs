@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::SuiteReport;
-use crate::expect::Verdict;
+use crate::outcome::Verdict;
 
 /// Escapes text for XML content and attribute values; characters XML cannot carry become
 /// U+FFFD, and line ends in attributes are kept as character references.
@@ -39,7 +39,7 @@ pub(super) fn render(suite: &SuiteReport) -> String {
         .iter()
         .filter(|t| !t.passed && (t.verdict == Verdict::Error || t.error.is_some()))
         .count();
-    let seconds: f64 = suite.tests.iter().map(|t| t.duration_ms).sum::<f64>() / 1000.0;
+    let seconds: f64 = suite.tests.iter().map(|t| t.run.duration_ms).sum::<f64>() / 1000.0;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -64,7 +64,7 @@ pub(super) fn render(suite: &SuiteReport) -> String {
             escape(&classname),
             escape(&t.file),
             t.line,
-            t.duration_ms / 1000.0
+            t.run.duration_ms / 1000.0
         );
         let _ = writeln!(out, "      <properties>");
         let _ = writeln!(
@@ -80,7 +80,7 @@ pub(super) fn render(suite: &SuiteReport) -> String {
         let _ = writeln!(
             out,
             "        <property name=\"model_calls\" value=\"{}\"/>",
-            t.model_calls
+            t.run.model_calls
         );
         if !t.tags.is_empty() {
             let _ = writeln!(

@@ -1,28 +1,44 @@
 //! Reports: what each model test found, as readable text, versioned JSON and JUnit XML.
 //!
 //! Each test's outcome is a [`TestReport`]. With `MODEL_CHECK_REPORT=<dir>` set, every test
-//! writes `<dir>/<test name>.json` (schema [`SCHEMA`], documented in `schema/test-report.v1.json`
-//! of the crate) — one file per test, so tests running in separate processes (as under
-//! cargo-nextest) never write the same file. [`SuiteReport::read_dir`] merges the files and
-//! [`SuiteReport::to_junit`] renders the suite for CI systems.
+//! writes `<dir>/<package>.<binary>.<test>.json` (schema [`SCHEMA`], documented in
+//! `schema/test-report.v2.json` of the crate) — one file per test, so tests running in
+//! separate processes (as under cargo-nextest) never write the same file.
+//! [`SuiteReport::read_dir`] merges the files and [`SuiteReport::to_junit`] renders the suite
+//! for CI systems.
+//!
+//! Everything in a report but its [`run`](TestReport::run) statistics (model calls and
+//! wall-clock time) is a function of the code, the data and the seed: two fresh processes
+//! with the same seed write the same bytes outside `run`. Seeds are strings, because they
+//! exceed 2^53 and JSON readers lose such numbers.
 
 mod junit;
 mod text;
-
-pub(crate) use text::render_outcome;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::expect::{Outcome, Verdict};
-use crate::runner::SeedSource;
+use crate::config::SeedSource;
+use crate::outcome::{Outcome, Verdict};
 
-/// The environment variable naming the directory per-test JSON reports are written to.
-pub const REPORT_ENV: &str = "MODEL_CHECK_REPORT";
+pub use crate::config::REPORT_ENV;
 
 /// The schema identifier every JSON report carries; it changes when the format changes.
-pub const SCHEMA: &str = "model-check/test-report/v1";
+pub const SCHEMA: &str = "model-check/test-report/v2";
+
+/// The JSON Schema of [`SCHEMA`] reports (draft 2020-12), as committed with the crate.
+pub const JSON_SCHEMA: &str = include_str!("../../schema/test-report.v2.json");
+
+/// What a run cost: model calls and time. Outside the part of a report that is the same for
+/// the same seed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunStats {
+    /// Model calls made by this test (predictions cached earlier in the process cost none).
+    pub model_calls: u64,
+    /// Wall-clock milliseconds.
+    pub duration_ms: f64,
+}
 
 /// What one model test found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,7 +58,11 @@ pub struct TestReport {
     pub line: u32,
     /// The test's tags.
     pub tags: Vec<String>,
-    /// The seed it ran with.
+    /// The seed it ran with (a string in JSON).
+    #[serde(
+        serialize_with = "crate::outcome::seed_to_string",
+        deserialize_with = "crate::outcome::seed_from_string"
+    )]
     pub seed: u64,
     /// Where the seed came from.
     pub seed_source: SeedSource,
@@ -52,21 +72,19 @@ pub struct TestReport {
     pub verdict: Verdict,
     /// Whether the test passed (inconclusive passes only when allowed).
     pub passed: bool,
-    /// Model calls made by this test (predictions cached earlier in the process cost none).
-    pub model_calls: u64,
-    /// Wall-clock milliseconds.
-    pub duration_ms: f64,
     /// Why the test function could not build its checks, if it could not.
     pub error: Option<String>,
-    /// One outcome per expectation.
+    /// One outcome per finding, in the order of the expectations.
     pub outcomes: Vec<Outcome>,
+    /// Model calls and time: the only part that differs between two runs with one seed.
+    pub run: RunStats,
 }
 
 impl TestReport {
     /// The report of a check or suite run outside `#[model_test]` (by an example or an
     /// embedding tool), under the name `test`, so it can be written as JSON and merged into
     /// JUnit XML like any model test's.
-    pub fn from_run(test: &str, package: &str, run: &crate::expect::CheckReport) -> TestReport {
+    pub fn from_run(test: &str, package: &str, run: &crate::outcome::CheckReport) -> TestReport {
         let verdict = run.verdict();
         TestReport {
             schema: SCHEMA.to_string(),
@@ -81,10 +99,12 @@ impl TestReport {
             reproduce: String::new(),
             verdict,
             passed: run.passed(),
-            model_calls: run.model_calls,
-            duration_ms: run.duration.as_secs_f64() * 1000.0,
             error: None,
             outcomes: run.outcomes.clone(),
+            run: RunStats {
+                model_calls: run.model_calls,
+                duration_ms: run.duration.as_secs_f64() * 1000.0,
+            },
         }
     }
 
@@ -97,6 +117,27 @@ impl TestReport {
     /// The report as pretty-printed JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// Reads a report written by [`to_json`](TestReport::to_json). A report of another
+    /// schema version — v1, written by model-check 0.1 before findings — is refused with a
+    /// message naming its version, never misread.
+    pub fn from_json(text: &str) -> Result<TestReport, String> {
+        #[derive(Deserialize)]
+        struct Versioned {
+            schema: Option<String>,
+        }
+        let versioned: Versioned = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        match versioned.schema.as_deref() {
+            Some(SCHEMA) => serde_json::from_str(text).map_err(|e| e.to_string()),
+            Some(old @ "model-check/test-report/v1") => Err(format!(
+                "a report of schema {old:?}, which this version of model-check no longer reads (it reads {SCHEMA:?}); rerun the tests to write it again"
+            )),
+            Some(other) => Err(format!("a report of schema {other:?}, expected {SCHEMA:?}")),
+            None => Err(format!(
+                "not a model-check report: no `schema` field (expected {SCHEMA:?})"
+            )),
+        }
     }
 
     /// Writes the report to `dir/<package>.<binary>.<test>.json` atomically (a temporary
@@ -162,14 +203,7 @@ impl SuiteReport {
                 continue;
             }
             let text = std::fs::read_to_string(&path).map_err(|e| error(&path, e.to_string()))?;
-            let report: TestReport =
-                serde_json::from_str(&text).map_err(|e| error(&path, e.to_string()))?;
-            if report.schema != SCHEMA {
-                return Err(error(
-                    &path,
-                    format!("schema {:?}, expected {SCHEMA:?}", report.schema),
-                ));
-            }
+            let report = TestReport::from_json(&text).map_err(|reason| error(&path, reason))?;
             if let Some(earlier) = tests.iter().find(|t: &&TestReport| {
                 (&t.package, &t.binary, &t.test) == (&report.package, &report.binary, &report.test)
             }) {

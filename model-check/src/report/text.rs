@@ -1,9 +1,12 @@
 //! Readable text reports.
+//!
+//! Evidence is rendered by its unit and method alone, and detail tables by their columns'
+//! units, so an expectation with a new kind of evidence renders with no change here.
 
 use std::fmt::Write;
 
 use super::TestReport;
-use crate::expect::{Method, Outcome, Verdict};
+use crate::outcome::{Cell, Evidence, Outcome, Table, Unit, Verdict};
 
 pub(super) fn render(report: &TestReport) -> String {
     let mut out = String::new();
@@ -16,10 +19,15 @@ pub(super) fn render(report: &TestReport) -> String {
             _ => "FAILED",
         }
     };
+    let reproduce = if report.reproduce.is_empty() {
+        String::new()
+    } else {
+        format!("; reproduce: {}", report.reproduce)
+    };
     let _ = writeln!(
         out,
-        "model test `{}` {status} (seed {}; reproduce: {})",
-        report.test, report.seed, report.reproduce
+        "model test `{}` {status} (seed {}{reproduce})",
+        report.test, report.seed
     );
     if let Some(error) = &report.error {
         let _ = writeln!(out, "  could not build its checks: {error}");
@@ -40,38 +48,54 @@ pub(super) fn render(report: &TestReport) -> String {
     let _ = write!(
         out,
         "  {} model calls, {:.0} ms",
-        report.model_calls, report.duration_ms
+        report.run.model_calls, report.run.duration_ms
     );
     out
 }
 
-pub(crate) fn render_outcome(out: &mut String, o: &Outcome) {
+fn render_outcome(out: &mut String, o: &Outcome) {
     let e = &o.evidence;
-    let cohort = if o.cohort.is_empty() {
-        String::new()
-    } else {
-        format!(" on {}", o.cohort)
-    };
+    let mut place = String::new();
+    if let Some(subject) = &o.subject {
+        let _ = write!(place, " [{subject}]");
+    }
+    if !o.cohort.is_empty() {
+        let _ = write!(place, " on {}", o.cohort);
+    }
     if o.verdict == Verdict::Pass {
+        let model = o
+            .model
+            .as_ref()
+            .map_or(String::new(), |m| format!(" ({m})"));
         let _ = writeln!(
             out,
-            "  [PASS] {}{cohort}: {} ({})",
+            "  [PASS] {}{place}: {}{model}",
             o.expectation,
-            observed(o),
-            o.model
+            observed(e)
         );
         return;
     }
     let _ = writeln!(out, "  [{}] {}", o.verdict.label(), o.expectation);
-    let _ = writeln!(out, "    model       {}", o.model);
+    if let Some(model) = &o.model {
+        let _ = writeln!(out, "    model       {model}");
+    }
     if !o.cohort.is_empty() {
         let _ = writeln!(out, "    cohort      {}", o.cohort);
     }
+    if let Some(subject) = &o.subject {
+        let _ = writeln!(out, "    subject     {subject}");
+    }
     if e.estimate.is_some() {
-        let _ = writeln!(out, "    observed    {}", observed(o));
+        let _ = writeln!(out, "    observed    {}", observed(e));
     }
     if let Some(t) = e.threshold {
-        let _ = writeln!(out, "    threshold   {}", value(t, e.method));
+        let _ = writeln!(out, "    threshold   {}", e.unit.show(t));
+    }
+    if let Some(p) = e.p_value {
+        let adjusted = e
+            .adjusted_p_value
+            .map_or(String::new(), |q| format!(" (adjusted {})", p_value(q)));
+        let _ = writeln!(out, "    p-value     {}{adjusted}", p_value(p));
     }
     if let Some(note) = &o.note {
         let note = note.replace('\n', "\n                ");
@@ -88,83 +112,121 @@ pub(crate) fn render_outcome(out: &mut String, o: &Outcome) {
             "    {label:<11} row {}{id}: {}",
             example.row, example.detail
         );
+        if let Some(text) = &example.variant {
+            let _ = writeln!(out, "                variant: {text:?}");
+        }
+    }
+    for table in &e.tables {
+        render_table(out, table);
     }
 }
 
-/// `0.542 (95% CI 0.497–0.586, n = 1761, Wilson)`.
-fn observed(o: &Outcome) -> String {
-    let e = &o.evidence;
+/// `0.542 (95% CI 0.497–0.586, n = 1761, Wilson)`: the estimate in its unit, the interval,
+/// `n` and the method.
+fn observed(e: &Evidence) -> String {
     let Some(estimate) = e.estimate else {
         return format!("no estimate (n = {})", e.n);
     };
-    let method = match e.method {
-        Method::Wilson => "Wilson".to_string(),
-        Method::Newcombe => "Newcombe".to_string(),
-        Method::McNemar => "McNemar exact test".to_string(),
-        Method::Bootstrap { resamples } => format!("bootstrap, {resamples} resamples"),
-        Method::PointEstimate => "point estimate, no interval".to_string(),
-        Method::None => String::new(),
+    let method = e.method.to_string();
+    let method = if method.is_empty() {
+        String::new()
+    } else {
+        format!(", {method}")
     };
-    let shown = |x| value(x, e.method);
-    let difference = matches!(e.method, Method::Newcombe | Method::McNemar);
-    match (e.interval, e.method) {
-        (
-            Some(ci),
-            Method::Wilson | Method::Newcombe | Method::McNemar | Method::Bootstrap { .. },
-        ) => {
-            // Differences give their bounds in points without repeating the unit, and a dash
-            // between negative numbers would read as a minus sign: say "to".
-            let (lo, hi) = if difference {
-                (percent(ci.lo, ""), percent(ci.hi, ""))
-            } else {
-                (shown(ci.lo), shown(ci.hi))
-            };
-            let to = if difference || ci.lo < 0.0 {
+    match e.interval {
+        Some(ci) if e.method.has_interval() => {
+            // A dash between negative numbers would read as a minus sign: say "to". Points
+            // give their bounds without repeating the unit.
+            let to = if e.unit == Unit::Points || ci.lo < 0.0 {
                 " to "
             } else {
                 "–"
             };
             format!(
-                "{} (95% CI {lo}{to}{hi}, n = {}, {method})",
-                shown(estimate),
+                "{} (95% CI {}{to}{}, n = {}{method})",
+                e.unit.show(estimate),
+                e.unit.show_bare(ci.lo),
+                e.unit.show_bare(ci.hi),
                 e.n
             )
         }
-        _ => format!("{} (n = {}, {method})", shown(estimate), e.n),
+        _ => format!("{} (n = {}{method})", e.unit.show(estimate), e.n),
     }
 }
 
-fn percent(x: f64, unit: &str) -> String {
-    let pct = format!("{:.2}", 100.0 * x);
-    let pct = pct.trim_end_matches('0').trim_end_matches('.');
-    let pct = if pct == "-0" { "0" } else { pct };
-    format!("{}{unit}", pct.replace('-', "−"))
-}
-
-/// Rates (decided with a Wilson interval) as percentages, other values as numbers.
-fn value(x: f64, method: Method) -> String {
-    match method {
-        Method::Wilson => percent(x, "%"),
-        // Differences of rates are in percentage points.
-        Method::Newcombe | Method::McNemar => percent(x, " points"),
-        _ => number(x),
-    }
-}
-
-fn number(x: f64) -> String {
-    if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let s = format!("{x:.4}");
-    let s = if x.abs() >= 10.0 {
-        format!("{x:.2}")
+/// A p-value: four significant digits, in scientific notation below 0.001.
+fn p_value(p: f64) -> String {
+    if p != 0.0 && p.abs() < 1e-3 {
+        format!("{p:.3e}")
     } else {
-        s
+        crate::fmt::number(p)
+    }
+}
+
+/// A detail table, its columns aligned, numbers in their units; a truncated table says how
+/// many rows it had.
+fn render_table(out: &mut String, table: &Table) {
+    let _ = writeln!(out, "    table       {}", table.name);
+    // A unit with a name reads once, in the header: `gap (points)`, `latency (ms)`.
+    let header = |c: &crate::outcome::Column| match &c.unit {
+        Some(Unit::Points) => format!("{} (points)", c.name),
+        Some(Unit::Other(name)) => format!("{} ({name})", c.name),
+        _ => c.name.clone(),
     };
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".into()
-    } else {
-        s.to_string()
+    let cells: Vec<Vec<String>> = std::iter::once(table.columns.iter().map(header).collect())
+        .chain(table.rows.iter().map(|row| {
+            row.iter()
+                .zip(&table.columns)
+                .map(|(cell, column)| match cell {
+                    Cell::Number(x) => match &column.unit {
+                        Some(unit) => unit.show_bare(*x),
+                        None => crate::fmt::number(*x),
+                    },
+                    Cell::Text(s) => s.clone(),
+                    Cell::Missing => "–".to_string(),
+                })
+                .collect()
+        }))
+        .collect();
+    let widths: Vec<usize> = (0..table.columns.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &cells {
+        let mut line = String::from("               ");
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            let numeric = table.columns[i].unit.is_some();
+            if numeric {
+                let _ = write!(line, " {}{cell}", " ".repeat(pad));
+            } else {
+                let _ = write!(line, " {cell}{}", " ".repeat(pad));
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if table.truncated() {
+        let _ = writeln!(
+            out,
+            "                (showing {} of {} rows)",
+            table.rows.len(),
+            table.total_rows
+        );
+    }
+}
+
+/// The outcome as the failure report prints it: one line when it passes, else the
+/// expectation, model, cohort, observed value with interval and `n`, threshold, note and
+/// examples.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        render_outcome(&mut text, self);
+        f.write_str(text.trim_end())
     }
 }

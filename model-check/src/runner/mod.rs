@@ -9,13 +9,10 @@
 //! the registrations of crates it links; a crate of tests that the binary never names is
 //! dropped by the linker. Name it (`use my_model_tests as _;`) to pull its tests in.
 
-mod cache;
-mod seed;
-
 use crate::expect::Check;
 
-pub(crate) use cache::{call_model, predict_rows};
-pub use seed::{SEED_ENV, SeedError, SeedSource, derive_seed, resolve_seed};
+pub use crate::config::{SEED_ENV, SeedError, SeedSource, resolve_seed};
+pub use crate::rng::derive_seed;
 
 /// What `#[model_test]` records about a test: its name, place, tags, seed and ignore flag.
 #[derive(Debug)]
@@ -186,10 +183,9 @@ pub fn run_registration(
         reproduce: String::new(),
         verdict: crate::expect::Verdict::Error,
         passed: false,
-        model_calls: 0,
-        duration_ms: 0.0,
         error: None,
         outcomes: Vec::new(),
+        run: crate::report::RunStats::default(),
     };
     match resolve_seed(&name, meta.seed) {
         Ok((seed, source)) => {
@@ -211,18 +207,18 @@ pub fn run_registration(
             let ran = suite.run(report.seed);
             report.verdict = ran.verdict();
             report.passed = ran.passed();
-            report.model_calls = ran.model_calls;
+            report.run.model_calls = ran.model_calls;
             report.outcomes = ran.outcomes;
         }
         Ok(Err(e)) => report.error = Some(e.to_string()),
         Err(panic) => {
             report.error = Some(format!(
                 "the test function panicked: {}",
-                crate::expect::panic_message(&panic)
+                crate::model::panic_message(&panic)
             ))
         }
     }
-    report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    report.run.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     report
 }
 

@@ -81,10 +81,10 @@ mod shrink;
 mod single;
 mod state;
 
+pub(crate) use report::show_value;
 pub use report::{
     Change, Counterfactual, Direction, FlipReport, RowFlip, SearchStatus, ThresholdSummary,
 };
-pub(crate) use report::{show_number, show_value};
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -370,7 +370,7 @@ impl<R: Features + Clone> FlipSearch<R> {
         let domains = self.domains(all);
         let selected: Vec<R> = rows.iter().map(|&r| all[r].clone()).collect();
         let mut engine = Engine::new(
-            |batch: &[R]| model.predict(batch).map_err(|e| e.in_model(model.info())),
+            |batch: &[R]| crate::model::call_model(model, batch),
             self.budget,
         );
         let originals = engine.predict_unbudgeted(&selected)?;

@@ -291,9 +291,9 @@ impl FlipReport {
                     rows: v.len(),
                     of,
                     min: v[0],
-                    q1: quantile(&v, 0.25),
-                    median: quantile(&v, 0.5),
-                    q3: quantile(&v, 0.75),
+                    q1: crate::stats::quantile(&v, 0.25),
+                    median: crate::stats::quantile(&v, 0.5),
+                    q3: crate::stats::quantile(&v, 0.75),
                     max: v[v.len() - 1],
                 }
             })
@@ -333,68 +333,19 @@ impl fmt::Display for ThresholdSummary {
             f,
             "{} flips at {} (median; quartiles {}–{}) in {} of {} rows",
             self.feature,
-            show_number(self.median),
-            show_number(self.q1),
-            show_number(self.q3),
+            crate::fmt::significant(self.median),
+            crate::fmt::significant(self.q1),
+            crate::fmt::significant(self.q3),
             self.rows,
             self.of
         )
     }
 }
 
-/// The `q`-quantile of sorted, non-empty `v`, interpolating linearly.
-fn quantile(v: &[f64], q: f64) -> f64 {
-    let at = q * (v.len() - 1) as f64;
-    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
-    v[lo] + (v[hi] - v[lo]) * (at - lo as f64)
-}
-
-/// A number with at most five significant digits, without trailing zeros: thresholds are
-/// located to a tolerance, and reports need not show the bisection's last bits.
-pub(crate) fn show_number(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    let decimals = (4 - magnitude).clamp(0, 12) as usize;
-    let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
-}
-
 /// A value for reports: numbers short, categories quoted.
 pub(crate) fn show_value(v: &Value) -> String {
     match v {
-        Value::Number(x) => show_number(*x),
+        Value::Number(x) => crate::fmt::significant(*x),
         other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantiles_interpolate_like_numpy() {
-        // numpy.quantile([1, 2, 4, 8], [0.25, 0.5, 0.75]) = [1.75, 3.0, 5.0]
-        let v = [1.0, 2.0, 4.0, 8.0];
-        assert_eq!(quantile(&v, 0.25), 1.75);
-        assert_eq!(quantile(&v, 0.5), 3.0);
-        assert_eq!(quantile(&v, 0.75), 5.0);
-        assert_eq!(quantile(&[7.0], 0.5), 7.0);
-    }
-
-    #[test]
-    fn numbers_show_short() {
-        assert_eq!(show_number(7.499_999_5), "7.5");
-        assert_eq!(show_number(62.500_001), "62.5");
-        assert_eq!(show_number(12.0), "12");
-        assert_eq!(show_number(0.123_456), "0.12346");
-        assert_eq!(show_number(-3.25), "-3.25");
-        assert_eq!(show_number(123_456.7), "123457");
     }
 }

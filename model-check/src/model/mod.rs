@@ -22,7 +22,14 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::data::{DataError, Location};
+use crate::data::{DataError, Encoder, Features, Location};
+
+mod cache;
+mod predict;
+
+pub(crate) use cache::predict_rows;
+pub use predict::BATCH_SIZE;
+pub(crate) use predict::{call_model, panic_message, predict_batched};
 
 /// How far a row of probabilities may stray from summing to one: loose enough for a float32
 /// softmax over thousands of classes or probabilities written with six decimals, tight
@@ -631,6 +638,12 @@ pub trait EncodeRow<I> {
 impl<I, F: Fn(&I, &mut Vec<f64>)> EncodeRow<I> for F {
     fn encode_row(&self, row: &I, out: &mut Vec<f64>) {
         self(row, out)
+    }
+}
+
+impl<R: Features> EncodeRow<R> for Encoder<R> {
+    fn encode_row(&self, row: &R, out: &mut Vec<f64>) {
+        self.encode_into(row, out)
     }
 }
 

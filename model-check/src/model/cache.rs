@@ -16,12 +16,11 @@
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::cohort::BATCH_SIZE;
+use super::predict::{BATCH_SIZE, call_model};
+use super::{Model, ModelError, ModelInfo};
 use crate::data::Dataset;
-use crate::model::{Model, ModelError, ModelErrorKind, ModelInfo};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
@@ -36,29 +35,6 @@ type Entry<O> = Mutex<Vec<Option<O>>>;
 fn cache() -> &'static Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>> {
     static CACHE: OnceLock<Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
-}
-
-/// Calls the model, turning a panic inside it into an error that names it.
-pub(crate) fn call_model<M: Model>(
-    model: &M,
-    batch: &[M::Input],
-) -> Result<Vec<M::Output>, ModelError> {
-    let outputs = catch_unwind(AssertUnwindSafe(|| model.predict(batch)))
-        .map_err(|panic| {
-            ModelError::new(ModelErrorKind::Panicked(crate::expect::panic_message(
-                &panic,
-            )))
-            .in_model(model.info())
-        })?
-        .map_err(|e| e.in_model(model.info()))?;
-    if outputs.len() != batch.len() {
-        return Err(ModelError::new(ModelErrorKind::OutputCount {
-            expected: batch.len(),
-            got: outputs.len(),
-        })
-        .in_model(model.info()));
-    }
-    Ok(outputs)
 }
 
 /// How many already-cached rows a check predicts again to confirm the cached outputs are

@@ -1,0 +1,39 @@
+//! Statistics behind every verdict: intervals for proportions and their differences, exact
+//! binomial and McNemar tests, and the percentile bootstrap.
+//!
+//! A leaf module: it imports nothing of the crate, and every expectation decides through it.
+//! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
+//! the parity tests compare them.
+
+mod binomial;
+mod bootstrap;
+mod proportion;
+
+pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
+pub use bootstrap::{percentile_bootstrap, quantile};
+pub use proportion::{newcombe, wilson};
+
+/// The standard normal quantile for a two-sided 95% interval, `Φ⁻¹(0.975)`, as
+/// `scipy.stats.norm.isf(0.025)` gives it.
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// A confidence interval `[lo, hi]`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Interval {
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound.
+    pub hi: f64,
+}
+
+impl Interval {
+    /// Whether `x` lies in the interval.
+    pub fn contains(&self, x: f64) -> bool {
+        self.lo <= x && x <= self.hi
+    }
+
+    /// The interval's width.
+    pub fn width(&self) -> f64 {
+        self.hi - self.lo
+    }
+}
