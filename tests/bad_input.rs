@@ -698,3 +698,58 @@ fn uci_adult_style_files_load_with_comments_markers_and_label_rewrites() {
     .unwrap_err();
     assert_at(&err, 3, "age");
 }
+
+/// A model that panics on its second batch.
+fn exploding_after_one_batch() -> impl Model<Input = Customer, Output = Probabilities> {
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    Classifier::from_fn(
+        ModelInfo::new("exploding", "2"),
+        ["No", "Yes"],
+        move |batch: &[Customer]| {
+            if calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 0 {
+                panic!("weights are corrupt");
+            }
+            Ok(batch.iter().map(|_| vec![0.5, 0.5]).collect())
+        },
+    )
+    .unwrap()
+}
+
+fn many_customers(n: usize) -> Dataset<Customer> {
+    let rows = (0..n)
+        .map(|i| Customer {
+            tenure: (i % 72) as f64,
+            contract: "Month-to-month".into(),
+            total_charges: None,
+        })
+        .collect();
+    Dataset::from_rows(
+        rows,
+        Labels::classes((0..n).map(|i| if i % 3 == 0 { "Yes" } else { "No" })).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_panicking_model_is_an_error_naming_it_in_cohort_metrics_and_flip_search() {
+    // Two batches: the second panics.
+    let data = many_customers(model_check::model::BATCH_SIZE + 10);
+    let err =
+        evaluate_classifier(&exploding_after_one_batch(), &data, &[Cohort::all()]).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("model `exploding@2` panicked: weights are corrupt"),
+        "{text}"
+    );
+    assert!(matches!(
+        err,
+        EvalError::Model(ref e) if matches!(e.kind(), ModelErrorKind::Panicked(_))
+    ));
+
+    let search = model_check::search::FlipSearch::new(Customer::TENURE);
+    let err = search
+        .run(&exploding_after_one_batch(), data.rows())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("model `exploding@2` panicked"), "{err}");
+}

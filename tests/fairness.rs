@@ -269,6 +269,27 @@ fn each_pair_checked_alone_agrees_with_the_check_across_all_pairs() {
             .expect("the reported pair is one of the ten");
         assert_eq!(across.evidence.interval, reported.evidence.interval);
         assert_eq!(across.evidence.estimate, reported.evidence.estimate);
+
+        // The evidence's table carries every pair, each as that pair's own check finds it.
+        use model_check::expect::Cell;
+        let table = &across.evidence.tables[0];
+        assert_eq!(table.rows.len(), 10);
+        assert!(!table.truncated());
+        for (a, b, alone) in &pairs {
+            let row = table
+                .rows
+                .iter()
+                .find(|r| r[0] == Cell::Text(format!("{a} − {b}")))
+                .unwrap_or_else(|| panic!("pair {a} − {b} is in the table"));
+            let ci = alone.evidence.interval.unwrap();
+            assert_eq!(row[1], Cell::Number(alone.evidence.estimate.unwrap()));
+            assert_eq!(
+                (row[2].clone(), row[3].clone()),
+                (Cell::Number(ci.lo), Cell::Number(ci.hi))
+            );
+            assert_eq!(row[4], Cell::Number(alone.evidence.n as f64));
+            assert_eq!(row[5], Cell::Text(alone.verdict.label().to_string()));
+        }
     }
 }
 

@@ -21,9 +21,14 @@ pub const SEED: u64 = 42;
 /// L2 penalty `alpha / 2 · |w|²` on the summed log loss: scikit-learn's default `C = 1`.
 pub const ALPHA: f64 = 1.0;
 
-/// One Telco customer; `churn` is the label and `rownames` the row id, neither a feature.
+/// One Telco customer; `churn` is the label and `rownames` the row id, neither a feature
+/// (the id is read, skipped, so that predictions computed elsewhere can be keyed by it).
 #[derive(Features, Deserialize, Debug, Clone)]
 pub struct Customer {
+    // Read by the tests, which key scikit-learn's committed predictions by it.
+    #[allow(dead_code)]
+    #[features(skip)]
+    pub rownames: u32,
     #[features(protected)]
     pub female: u8,
     #[features(protected)]

@@ -2,44 +2,20 @@
 #![allow(dead_code)]
 
 use model_check::prelude::*;
-use serde::Deserialize;
 
-/// The copy of the Telco churn data in the repository (see `examples/data/PROVENANCE.md`).
-pub const TELCO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/telco_churn.csv");
+pub use churn_example::TELCO;
 
 /// A file under `tests/oracles/`.
 pub fn oracle(file: &str) -> String {
     format!("{}/tests/oracles/{file}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// One Telco customer; `churn` is the label and is not a field.
-#[derive(Features, Deserialize, Debug, Clone)]
-pub struct Customer {
-    #[features(skip)]
-    pub rownames: u32,
-    #[features(protected)]
-    pub female: u8,
-    #[features(protected)]
-    pub senior_citizen: u8,
-    pub partner: u8,
-    pub dependents: u8,
-    #[features(range = 0..=72)]
-    pub tenure: u32,
-    pub phone_service: u8,
-    pub multiple_lines: String,
-    pub internet_service: String,
-    pub online_security: String,
-    pub online_backup: String,
-    pub device_protection: String,
-    pub tech_support: String,
-    pub streaming_tv: String,
-    pub streaming_movies: String,
-    pub contract: String,
-    pub paperless_billing: u8,
-    pub payment_method: String,
-    pub monthly_charges: f64,
-    pub total_charges: Option<f64>,
-}
+/// The churn example's model code (`examples/churn/model.rs`), whose `Customer` every test
+/// on Telco shares.
+#[path = "../../examples/churn/model.rs"]
+pub mod churn_example;
+
+pub use churn_example::Customer;
 
 /// The Telco data with `label` as the class label and `rownames` as row ids.
 pub fn telco(label: &str) -> Dataset<Customer> {
