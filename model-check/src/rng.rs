@@ -2,7 +2,7 @@
 //!
 //! A leaf module. Every random choice in model-check — samples, bootstrap resamples,
 //! augmenters, flip searches — draws from a [`SeededRng`] whose seed is derived from the
-//! test's seed and a label saying what the randomness is for ([`stream`]), so the same seed
+//! test's seed and a label saying what the randomness is for, so the same seed
 //! gives the same result bit for bit and adding a check changes no other check's draws.
 
 use rand::SeedableRng;

@@ -629,7 +629,7 @@ where
 }
 
 /// Writes a row as numbers for a matrix model; implemented by
-/// [`Encoder`](crate::data::Encoder) and by closures `Fn(&I, &mut Vec<f64>)`.
+/// [`Encoder`] and by closures `Fn(&I, &mut Vec<f64>)`.
 pub trait EncodeRow<I> {
     /// Appends the numeric encoding of `row` to `out`.
     fn encode_row(&self, row: &I, out: &mut Vec<f64>);
