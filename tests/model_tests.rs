@@ -138,6 +138,47 @@ fn the_registry_lists_every_model_test_with_its_metadata() {
 }
 
 #[test]
+fn a_bad_seed_or_report_directory_is_an_error_that_says_so() {
+    let run = |env: &[(&str, &str)]| {
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        command
+            .args(["--exact", "overall_accuracy_is_at_least_75_percent"])
+            .env_remove("MODEL_CHECK_SEED")
+            .env_remove("MODEL_CHECK_REPORT");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), printed)
+    };
+    let (passed, printed) = run(&[("MODEL_CHECK_SEED", "banana")]);
+    assert!(!passed, "{printed}");
+    assert!(
+        printed
+            .contains("the seed could not be resolved: MODEL_CHECK_SEED=\"banana\" is not a seed"),
+        "{printed}"
+    );
+    assert!(!printed.contains("seed 0"), "no seed was used: {printed}");
+    assert!(!printed.contains("reproduce: )"), "{printed}");
+
+    // An empty MODEL_CHECK_REPORT would write into the package root: refused.
+    let (passed, printed) = run(&[("MODEL_CHECK_REPORT", "")]);
+    assert!(!passed, "{printed}");
+    assert!(
+        printed.contains("MODEL_CHECK_REPORT=\"\" names no directory"),
+        "{printed}"
+    );
+    let stray = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("model-check-workspace.model_tests.overall_accuracy_is_at_least_75_percent.json");
+    assert!(!stray.exists(), "no report in the package root");
+}
+
+#[test]
 fn failing_tests_fail() {
     for (test, expected) in [
         (

@@ -110,6 +110,7 @@ fn model_test(args: &Args, test: &TestFn) -> TokenStream {
             file: #file,
             line: #line,
             package: ::core::env!("CARGO_PKG_NAME"),
+            bin: ::core::option_env!("CARGO_BIN_NAME"),
             tags: &[#(#tags),*],
             seed: #seed,
             ignore: #ignore,

@@ -75,6 +75,7 @@ fn full_expansion() {
                 file: ::core::file!(),
                 line: ::core::line!(),
                 package: ::core::env!("CARGO_PKG_NAME"),
+                bin: ::core::option_env!("CARGO_BIN_NAME"),
                 tags: &["fairness"],
                 seed: ::core::option::Option::Some(7u64),
                 ignore: ::core::option::Option::Some("slow"),

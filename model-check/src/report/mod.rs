@@ -72,7 +72,8 @@ pub struct TestReport {
     pub verdict: Verdict,
     /// Whether the test passed (inconclusive passes only when allowed).
     pub passed: bool,
-    /// Why the test function could not build its checks, if it could not.
+    /// Why the test could not run its checks, if it could not: a bad seed, or the test
+    /// function failed to build them.
     pub error: Option<String>,
     /// One outcome per finding, in the order of the expectations.
     pub outcomes: Vec<Outcome>,

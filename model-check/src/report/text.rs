@@ -24,13 +24,18 @@ pub(super) fn render(report: &TestReport) -> String {
     } else {
         format!("; reproduce: {}", report.reproduce)
     };
-    let _ = writeln!(
-        out,
-        "model test `{}` {status} (seed {}{reproduce})",
-        report.test, report.seed
-    );
+    if report.error.is_some() && report.reproduce.is_empty() {
+        // The test never got a seed (a bad `MODEL_CHECK_SEED`): there is none to show.
+        let _ = writeln!(out, "model test `{}` {status}", report.test);
+    } else {
+        let _ = writeln!(
+            out,
+            "model test `{}` {status} (seed {}{reproduce})",
+            report.test, report.seed
+        );
+    }
     if let Some(error) = &report.error {
-        let _ = writeln!(out, "  could not build its checks: {error}");
+        let _ = writeln!(out, "  {error}");
     }
     for outcome in &report.outcomes {
         render_outcome(&mut out, outcome);

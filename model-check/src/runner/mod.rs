@@ -27,6 +27,9 @@ pub struct TestMeta {
     pub line: u32,
     /// `env!("CARGO_PKG_NAME")` of the crate declaring the test.
     pub package: &'static str,
+    /// `option_env!("CARGO_BIN_NAME")`: the binary (or example) target declaring the test,
+    /// when it is one.
+    pub bin: Option<&'static str>,
     /// Tags given with `tags = [...]`.
     pub tags: &'static [&'static str],
     /// The seed given with `seed = N`.
@@ -134,19 +137,38 @@ pub fn run_registered(filter: &Filter) -> crate::report::SuiteReport {
     crate::report::SuiteReport::from_tests(reports)
 }
 
+/// The cargo target flag that selects the binary a test was compiled into: `--test churn`,
+/// `--lib`, `--bin serve`, `--example churn`.
+fn target_flag(meta: &TestMeta) -> String {
+    // `file!()` is relative to the workspace root: `tests/x.rs`, `member/tests/x.rs`,
+    // `member/src/...`. The crate a test is compiled into is the first segment of its module
+    // path: a `[[test]]` target's name with `-` as `_`, whatever its file is called.
+    let krate = meta.module_path.split("::").next().unwrap_or_default();
+    let parts: Vec<&str> = meta.file.split(['/', '\\']).collect();
+    if let Some(bin) = meta.bin {
+        return if parts.contains(&"examples") {
+            format!(" --example {bin}")
+        } else {
+            format!(" --bin {bin}")
+        };
+    }
+    let stem = match parts.as_slice() {
+        [.., "tests", file] if file.ends_with(".rs") => Some(file.trim_end_matches(".rs")),
+        [.., "tests", dir, "main.rs"] => Some(*dir),
+        _ => None,
+    };
+    match stem {
+        // The file's own name keeps a target's hyphens, which the crate name lost.
+        Some(stem) if stem.replace('-', "_") == krate => format!(" --test {stem}"),
+        Some(_) => format!(" --test {krate}"),
+        None if parts.contains(&"src") => " --lib".to_string(),
+        None => String::new(),
+    }
+}
+
 /// The command that reruns a test with its seed.
 fn reproduce(meta: &TestMeta, name: &str, seed: u64) -> String {
-    // `file!()` is relative to the workspace root: `tests/x.rs`, `member/tests/x.rs`,
-    // `member/src/...`. A test binary is a file directly under a `tests` directory.
-    let parts: Vec<&str> = meta.file.split(['/', '\\']).collect();
-    let target = match parts.as_slice() {
-        [.., "tests", file] if file.ends_with(".rs") => {
-            format!(" --test {}", file.trim_end_matches(".rs"))
-        }
-        [.., "tests", _, "main.rs"] => format!(" --test {}", parts[parts.len() - 2]),
-        _ if parts.contains(&"src") => " --lib".to_string(),
-        _ => String::new(),
-    };
+    let target = target_flag(meta);
     let ignored = if meta.is_ignored() {
         " --include-ignored"
     } else {
@@ -193,7 +215,7 @@ pub fn run_registration(
             report.seed_source = source;
         }
         Err(e) => {
-            report.error = Some(e.to_string());
+            report.error = Some(format!("the seed could not be resolved: {e}"));
             return report;
         }
     }
@@ -201,7 +223,8 @@ pub fn run_registration(
     let built = std::panic::catch_unwind(plan);
     match built {
         Ok(Ok(suite)) if suite.checks().iter().all(Check::is_empty) => {
-            report.error = Some("the test function returned no checks".into());
+            report.error =
+                Some("could not build its checks: the test function returned none".into());
         }
         Ok(Ok(suite)) => {
             let ran = suite.run(report.seed);
@@ -210,10 +233,10 @@ pub fn run_registration(
             report.run.model_calls = ran.model_calls;
             report.outcomes = ran.outcomes;
         }
-        Ok(Err(e)) => report.error = Some(e.to_string()),
+        Ok(Err(e)) => report.error = Some(format!("could not build its checks: {e}")),
         Err(panic) => {
             report.error = Some(format!(
-                "the test function panicked: {}",
+                "could not build its checks: the test function panicked: {}",
                 crate::model::panic_message(&panic)
             ))
         }
@@ -238,20 +261,33 @@ pub(crate) fn execute(
     plan: fn() -> crate::expect::Planned,
 ) -> Result<(), String> {
     let report = run_registration(meta, plan);
-    if let Some(dir) = std::env::var_os(crate::report::REPORT_ENV)
-        && let Err(e) = report.write_to(std::path::Path::new(&dir))
-    {
-        return Err(format!(
-            "could not write the report of `{}` to {}: {e}",
-            report.test,
-            std::path::Path::new(&dir).display()
-        ));
+    if let Some(dir) = std::env::var_os(crate::report::REPORT_ENV) {
+        // An empty value is a mistake, not the current directory.
+        if dir.is_empty() {
+            return Err(format!(
+                "{}={dir:?} names no directory; set it to the directory reports go to, or unset it\n{}",
+                crate::report::REPORT_ENV,
+                report.to_text()
+            ));
+        }
+        write_report(&report, std::path::Path::new(&dir))?;
     }
     if report.passed {
         Ok(())
     } else {
         Err(report.to_text())
     }
+}
+
+/// Writes `report` into `dir`, or says why it could not.
+fn write_report(report: &crate::report::TestReport, dir: &std::path::Path) -> Result<(), String> {
+    report.write_to(dir).map(drop).map_err(|e| {
+        format!(
+            "could not write the report of `{}` to {}: {e}",
+            report.test,
+            dir.display()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -261,10 +297,11 @@ mod tests {
     fn meta(file: &'static str) -> TestMeta {
         TestMeta {
             function: "f",
-            module_path: "krate::m",
+            module_path: "churn::m",
             file,
             line: 1,
             package: "pkg",
+            bin: None,
             tags: &[],
             seed: None,
             ignore: None,
@@ -282,9 +319,36 @@ mod tests {
             cmd("member/tests/churn.rs"),
             "MODEL_CHECK_SEED=3 cargo test -p pkg --test churn -- --exact m::f"
         );
+        // A `[[test]]` named `churn` whose file is `tests/suite/main.rs`.
         assert_eq!(
             cmd("tests/suite/main.rs"),
-            "MODEL_CHECK_SEED=3 cargo test -p pkg --test suite -- --exact m::f"
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --test churn -- --exact m::f"
+        );
+        // A hyphenated target keeps its hyphens.
+        let hyphen = TestMeta {
+            module_path: "my_suite::m",
+            ..meta("tests/my-suite.rs")
+        };
+        assert_eq!(
+            reproduce(&hyphen, "m::f", 3),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --test my-suite -- --exact m::f"
+        );
+        // Binaries and examples.
+        let bin = TestMeta {
+            bin: Some("serve"),
+            ..meta("src/bin/serve.rs")
+        };
+        assert_eq!(
+            reproduce(&bin, "m::f", 3),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --bin serve -- --exact m::f"
+        );
+        let example = TestMeta {
+            bin: Some("churn"),
+            ..meta("examples/churn/main.rs")
+        };
+        assert_eq!(
+            reproduce(&example, "m::f", 3),
+            "MODEL_CHECK_SEED=3 cargo test -p pkg --example churn -- --exact m::f"
         );
         assert_eq!(
             cmd("member/src/lib.rs"),
