@@ -221,3 +221,23 @@ fn several_expectations_share_one_check_and_boxed_expectations_work() {
     );
     assert!(together.passed(), "{together:?}");
 }
+
+#[test]
+fn a_sample_larger_than_the_cohort_uses_every_row_and_says_so() {
+    let report = check(churn_model(), &*TELCO)
+        .on(Cohort::category(Customer::CONTRACT, "Two year"))
+        .sample(5000)
+        .expect(accuracy().at_least(0.5))
+        .run(1);
+    let outcome = &report.outcomes[0];
+    let two_year = TELCO
+        .rows()
+        .iter()
+        .filter(|c| c.contract == "Two year")
+        .count();
+    assert_eq!(outcome.evidence.n, two_year as u64);
+    assert_eq!(
+        outcome.cohort,
+        format!("contract = Two year (all {two_year} rows: fewer than the sample of 5000)")
+    );
+}

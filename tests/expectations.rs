@@ -281,3 +281,48 @@ fn metric_thresholds_compose_with_cohorts_tags_and_samples() {
         other.outcomes[0].evidence.interval
     );
 }
+
+#[test]
+fn a_threshold_outside_what_the_metric_can_take_is_a_setting_error() {
+    let error_note = |c: Check| {
+        let report = c.run(1);
+        let o = &report.outcomes[0];
+        assert_eq!(o.verdict, Verdict::Error, "{o}");
+        o.note.clone().unwrap()
+    };
+    // A log loss is never negative: `at_most(-1)` could never pass.
+    assert_eq!(
+        error_note(check(model(), customers()).expect(log_loss().at_most(-1.0))),
+        "threshold -1 for log loss is outside [0, ∞), the values it can take"
+    );
+    assert_eq!(
+        error_note(check(model(), customers()).expect(recall("Yes").at_least(1.5))),
+        "threshold 1.5 for recall of `Yes` is outside [0, 1], the values it can take"
+    );
+    assert_eq!(
+        error_note(check(model(), customers()).expect(accuracy().at_least(f64::NAN))),
+        "threshold NaN for accuracy is not a finite number"
+    );
+    // Regression metrics: errors are never negative, R² is at most 1.
+    let values = || {
+        Dataset::from_inputs(
+            (0..50).map(f64::from).collect(),
+            Labels::values((0..50).map(f64::from).collect()).unwrap(),
+        )
+        .unwrap()
+    };
+    let identity = || Regressor::from_fn(ModelInfo::new("identity", "1"), |x: &[f64]| Ok(x.to_vec()));
+    assert_eq!(
+        error_note(check(identity(), values()).expect(mae().at_most(-0.5))),
+        "threshold -0.5 for MAE is outside [0, ∞), the values it can take"
+    );
+    assert_eq!(
+        error_note(check(identity(), values()).expect(r2().at_least(1.2))),
+        "threshold 1.2 for R² is outside (−∞, 1], the values it can take"
+    );
+    // A negative R² threshold is meaningful (worse than the mean) and accepted.
+    assert_eq!(
+        check(identity(), values()).expect(r2().at_least(-0.5)).run(1).outcomes[0].verdict,
+        Verdict::Pass
+    );
+}

@@ -131,20 +131,27 @@ pub fn probability(x: f64) -> String {
     format!("{x:.3}")
 }
 
-/// Two probabilities with three decimals, or more when they are too close for three to show
-/// the change faithfully (`0.4995 → 0.5005`, not `0.500 → 0.501`).
+/// Two probabilities with three decimals, or more when three would hide the change: when the
+/// two would read alike, or either would read on the other side of ½ — the decision a
+/// binary classifier makes — than it is (`0.49996 → 0.50010`, not `0.500 → 0.500`).
 ///
 /// ```
 /// use model_check::fmt::probability_pair;
 ///
 /// assert_eq!(probability_pair(0.48, 0.53), ("0.480".to_string(), "0.530".to_string()));
 /// assert_eq!(probability_pair(0.49951, 0.50049), ("0.4995".to_string(), "0.5005".to_string()));
+/// // 0.4996 rounds to 0.500: one more decimal shows it is below the decision.
+/// assert_eq!(probability_pair(0.4996, 0.512), ("0.4996".to_string(), "0.5120".to_string()));
 /// ```
 pub fn probability_pair(a: f64, b: f64) -> (String, String) {
-    let decimals = (3..=6)
-        .find(|&d| (a - b).abs() >= 5.0 * 10f64.powi(-d))
-        .unwrap_or(6) as usize;
-    (format!("{a:.decimals$}"), format!("{b:.decimals$}"))
+    let shown = |x: f64, d: usize| format!("{x:.d$}");
+    let faithful = |d: usize| {
+        let (sa, sb) = (shown(a, d), shown(b, d));
+        let side = |x: f64, s: &str| s.parse::<f64>().map_or(true, |y| (x < 0.5) == (y < 0.5));
+        (a == b || sa != sb) && side(a, &sa) && side(b, &sb)
+    };
+    let decimals = (3..=9).find(|&d| faithful(d)).unwrap_or(9);
+    (shown(a, decimals), shown(b, decimals))
 }
 
 /// The shortest text that reads back as the same `f64` (`0.1`, `21.5`, `1e-7`): for values
@@ -187,7 +194,7 @@ mod tests {
     fn probabilities_show_enough_decimals_to_differ() {
         assert_eq!(
             probability_pair(0.49999, 0.50001),
-            ("0.499990".into(), "0.500010".into())
+            ("0.49999".into(), "0.50001".into())
         );
     }
 }

@@ -4,7 +4,7 @@
 //! [`of_true_label`](Confidence::of_true_label), the true label) is at least `t`; the share
 //! of passing rows must reach a required pass rate, decided on its Wilson interval.
 
-use super::metric::{check_threshold, failure_rate_outcome, show, true_classes};
+use super::metric::{Domain, check_threshold, failure_rate_outcome, show, true_classes};
 use super::{Context, Example, Expectation, Findings};
 use crate::cohort::EvalError;
 use crate::model::{Model, Probabilities};
@@ -67,9 +67,9 @@ where
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
-        check_threshold(self.threshold, true, &"a confidence threshold")?;
+        check_threshold(self.threshold, Domain::UNIT, &"a confidence threshold")?;
         if let Some(r) = self.pass_rate {
-            check_threshold(r, true, &"a pass rate")?;
+            check_threshold(r, Domain::UNIT, &"a pass rate")?;
         }
         let predictions = context.predictions()?;
         let rows = context.rows().to_vec();

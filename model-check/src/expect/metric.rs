@@ -267,9 +267,12 @@ impl ClassMetric {
         )
     }
 
-    /// Bounded to `[0, 1]`, so a threshold outside it cannot be meant.
-    fn is_bounded(&self) -> bool {
-        !matches!(self.kind, ClassMetricKind::LogLoss)
+    /// The values the metric can take: log loss `[0, ∞)`, every other `[0, 1]`.
+    fn domain(&self) -> Domain {
+        match self.kind {
+            ClassMetricKind::LogLoss => Domain::NON_NEGATIVE,
+            _ => Domain::UNIT,
+        }
     }
 
     pub(super) fn class(&self) -> Option<&str> {
@@ -404,19 +407,57 @@ pub(super) fn difference_tolerance(
     Ok(d)
 }
 
+/// The values a metric can take, so that a threshold outside them is a setting error rather
+/// than a check that can never pass (or never fail).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Domain {
+    lo: f64,
+    hi: f64,
+}
+
+impl Domain {
+    /// A rate, a probability, a score in `[0, 1]`.
+    pub(super) const UNIT: Domain = Domain { lo: 0.0, hi: 1.0 };
+    /// A loss or error: `[0, ∞)`.
+    pub(super) const NON_NEGATIVE: Domain = Domain {
+        lo: 0.0,
+        hi: f64::INFINITY,
+    };
+    /// R²: `(−∞, 1]`.
+    pub(super) const AT_MOST_ONE: Domain = Domain {
+        lo: f64::NEG_INFINITY,
+        hi: 1.0,
+    };
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = |x: f64| {
+            if x.is_infinite() {
+                if x > 0.0 { "∞".to_string() } else { "−∞".to_string() }
+            } else {
+                crate::fmt::exact(x)
+            }
+        };
+        let open_lo = if self.lo.is_infinite() { "(" } else { "[" };
+        let open_hi = if self.hi.is_infinite() { ")" } else { "]" };
+        write!(f, "{open_lo}{}, {}{open_hi}", end(self.lo), end(self.hi))
+    }
+}
+
 pub(super) fn check_threshold(
     threshold: f64,
-    bounded: bool,
+    domain: Domain,
     what: &dyn fmt::Display,
 ) -> Result<(), EvalError> {
-    if !threshold.is_finite() || (bounded && !(0.0..=1.0).contains(&threshold)) {
+    if !threshold.is_finite() {
         return Err(setting_error(format!(
-            "threshold {threshold} for {what} is outside {}",
-            if bounded {
-                "[0, 1]"
-            } else {
-                "the finite numbers"
-            }
+            "threshold {threshold} for {what} is not a finite number"
+        )));
+    }
+    if !(domain.lo..=domain.hi).contains(&threshold) {
+        return Err(setting_error(format!(
+            "threshold {threshold} for {what} is outside {domain}, the values it can take"
         )));
     }
     Ok(())
@@ -464,7 +505,7 @@ where
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
-        check_threshold(self.rule.threshold, self.metric.is_bounded(), &self.metric)?;
+        check_threshold(self.rule.threshold, self.metric.domain(), &self.metric)?;
         let predictions = context.predictions()?;
         let model = context.model().info().to_string();
         let rows = context.rows().to_vec();
@@ -876,7 +917,11 @@ where
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
-        check_threshold(self.rule.threshold, false, &self.metric)?;
+        let domain = match self.metric.kind {
+            RegressionMetricKind::R2 => Domain::AT_MOST_ONE,
+            RegressionMetricKind::Mae | RegressionMetricKind::Rmse => Domain::NON_NEGATIVE,
+        };
+        check_threshold(self.rule.threshold, domain, &self.metric)?;
         let predictions = context.predictions()?;
         let rows = context.rows().to_vec();
         let Some(values) = context.data().labels().targets() else {

@@ -8,7 +8,7 @@
 
 use std::marker::PhantomData;
 
-use super::metric::{Direction, Rule, check_threshold, decide, setting_error};
+use super::metric::{Direction, Domain, Rule, check_threshold, decide, setting_error};
 use super::{Context, Example, Expectation, Findings, Method};
 use crate::cohort::EvalError;
 use crate::data::{Feature, Features, Value};
@@ -93,7 +93,7 @@ where
         };
         check_threshold(
             max,
-            true,
+            Domain::UNIT,
             &format_args!("the missing rate of `{}`", self.name),
         )?;
         let data = context.data();

@@ -390,7 +390,8 @@ where
     }
 
     /// Restricts the check to a random sample of `n` of the selected rows, drawn with the
-    /// test's seed (all of them when there are fewer).
+    /// test's seed. When there are no more than `n`, all of them are used and the outcome's
+    /// cohort says so (`seniors (all 300 rows: fewer than the sample of 500)`).
     pub fn sample(mut self, n: usize) -> Self {
         self.sample = Some(n);
         self
@@ -503,6 +504,12 @@ where
                 picked.sort_unstable();
                 rows = picked.into_iter().map(|i| rows[i]).collect();
                 cohort_label = format!("{cohort_label} (sample of {n})");
+            } else {
+                // Fewer rows than the sample asked for: all of them, and the report says so.
+                cohort_label = format!(
+                    "{cohort_label} (all {} rows: fewer than the sample of {n})",
+                    rows.len()
+                );
             }
         }
         Ok((cohort_label, rows))

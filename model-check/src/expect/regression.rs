@@ -676,7 +676,7 @@ where
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
-        super::metric::check_threshold(self.max_rate, true, &"churn rate")?;
+        super::metric::check_threshold(self.max_rate, super::metric::Domain::UNIT, &"churn rate")?;
         let (before, current, note) = resolve(&self.baseline, context)?;
         let rows = context.rows().to_vec();
         let flipped: Vec<usize> = (0..rows.len())
