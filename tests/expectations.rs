@@ -311,7 +311,8 @@ fn a_threshold_outside_what_the_metric_can_take_is_a_setting_error() {
         )
         .unwrap()
     };
-    let identity = || Regressor::from_fn(ModelInfo::new("identity", "1"), |x: &[f64]| Ok(x.to_vec()));
+    let identity =
+        || Regressor::from_fn(ModelInfo::new("identity", "1"), |x: &[f64]| Ok(x.to_vec()));
     assert_eq!(
         error_note(check(identity(), values()).expect(mae().at_most(-0.5))),
         "threshold -0.5 for MAE is outside [0, ∞), the values it can take"
@@ -322,7 +323,87 @@ fn a_threshold_outside_what_the_metric_can_take_is_a_setting_error() {
     );
     // A negative R² threshold is meaningful (worse than the mean) and accepted.
     assert_eq!(
-        check(identity(), values()).expect(r2().at_least(-0.5)).run(1).outcomes[0].verdict,
+        check(identity(), values())
+            .expect(r2().at_least(-0.5))
+            .run(1)
+            .outcomes[0]
+            .verdict,
         Verdict::Pass
     );
+}
+
+#[test]
+fn a_numeric_feature_is_compared_in_bins_not_value_by_value() {
+    // The non-churners, over whom the rate is counted, have 49 tenures: 1,176 pairs of tiny
+    // groups. Refused, with the fix named.
+    let refused = run(check(model(), customers()).expect(
+        gap(false_positive_rate("Yes"))
+            .across(Customer::TENURE)
+            .at_most(0.05),
+    ));
+    assert_eq!(refused.verdict, Verdict::Error);
+    let note = refused.note.unwrap();
+    assert!(
+        note.contains("`tenure` is numeric with 49 distinct values (1176 pairs)"),
+        "{note}"
+    );
+    assert!(note.contains(".across_bins(tenure, [edges])"), "{note}");
+
+    // In bins: group `b` is flagged up to a tenure of 40, so customers of 24 to 40 months
+    // (no churner among them) are flagged far more often than those of 40 and more.
+    let binned = run(check(model(), customers()).expect(
+        gap(false_positive_rate("Yes"))
+            .across_bins(Customer::TENURE, [24.0, 40.0])
+            .at_most(0.05),
+    ));
+    assert_eq!(binned.verdict, Verdict::Fail, "{binned}");
+    let table = &binned.evidence.tables[0];
+    // Below 24 months every customer churns: no false positives to count, no group.
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(
+        table.rows[0][0],
+        model_check::expect::Cell::Text("24 ≤ tenure < 40 − tenure ≥ 40".into())
+    );
+
+    // Bad edges are a setting error.
+    let bad = run(check(model(), customers()).expect(
+        gap(false_positive_rate("Yes"))
+            .across_bins(Customer::TENURE, [40.0, 24.0])
+            .at_most(0.05),
+    ));
+    assert_eq!(bad.verdict, Verdict::Error);
+    assert!(
+        bad.note
+            .unwrap()
+            .contains("must be finite, distinct and sorted")
+    );
+}
+
+#[test]
+fn a_one_sided_gap_fails_only_the_stated_direction() {
+    let b = || Cohort::category(Customer::GROUP, "b").named("group b");
+    let a = || Cohort::category(Customer::GROUP, "a").named("group a");
+    let fpr = || gap(false_positive_rate("Yes"));
+    // Group b is flagged more often: "b exceeds a by at most 5 points" fails.
+    let worse =
+        run(check(model(), customers()).expect(fpr().between(b(), a()).one_sided().at_most(0.05)));
+    assert_eq!(worse.verdict, Verdict::Fail, "{worse}");
+    assert_eq!(
+        worse.expectation,
+        "false-positive rate of `Yes` of group b exceeds that of group a by at most 5 points"
+    );
+    assert!(worse.evidence.p_value.unwrap() < 1e-6);
+    // The other way round the gap is negative: a faring better never fails.
+    let better =
+        run(check(model(), customers()).expect(fpr().between(a(), b()).one_sided().at_most(0.05)));
+    assert_eq!(better.verdict, Verdict::Pass, "{better}");
+    assert!(better.evidence.estimate.unwrap() < -0.05);
+    // Two-sided, the same pair fails.
+    let two_sided = run(check(model(), customers()).expect(fpr().between(a(), b()).at_most(0.05)));
+    assert_eq!(two_sided.verdict, Verdict::Fail);
+    // One-sided across a feature's values has no stated order.
+    let across =
+        run(check(model(), customers())
+            .expect(fpr().across(Customer::GROUP).one_sided().at_most(0.05)));
+    assert_eq!(across.verdict, Verdict::Error);
 }

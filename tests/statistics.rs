@@ -11,6 +11,7 @@
 
 mod common;
 
+use model_check::expect::Outcome;
 use model_check::metrics::Proportion;
 use model_check::prelude::*;
 use rand::{RngExt, SeedableRng};
@@ -241,4 +242,142 @@ fn paired_regression_verdicts_hold_their_error_rate() {
     let power = simulate(400, 0.12, 0.02, 0.02, trials);
     eprintln!("10-point drop, δ = 0.02: failures {power}");
     assert!(power > 0.95, "power {power}");
+}
+
+/// A person in one of `k` groups, all with the same true false-positive rate.
+#[derive(Features, Clone)]
+struct Member {
+    #[features(protected)]
+    group: String,
+    noise: f64,
+}
+
+/// Runs `gap(fpr).across(group).at_most(d)` on a fair model: every group of `per_group` true
+/// negatives is flagged with probability `rate`, whatever its group.
+fn fair_gap(groups: usize, per_group: usize, rate: f64, d: f64, seed: u64) -> Outcome {
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
+    let rows: Vec<Member> = (0..groups * per_group)
+        .map(|i| Member {
+            group: format!("g{:02}", i % groups),
+            noise: rng.random::<f64>(),
+        })
+        .collect();
+    let data = Dataset::from_rows(
+        rows,
+        Labels::with_classes(["No", "Yes"], vec!["No"; groups * per_group]).unwrap(),
+    )
+    .unwrap();
+    let model = Classifier::from_fn(
+        ModelInfo::new("fair", "1"),
+        ["No", "Yes"],
+        move |b: &[Member]| {
+            Ok(b.iter()
+                .map(|m| {
+                    if m.noise < rate {
+                        vec![0.2, 0.8]
+                    } else {
+                        vec![0.8, 0.2]
+                    }
+                })
+                .collect())
+        },
+    )
+    .unwrap();
+    check(model, data)
+        .expect(
+            gap(false_positive_rate("Yes"))
+                .across(Member::GROUP)
+                .at_most(d),
+        )
+        .run(seed)
+        .outcomes
+        .remove(0)
+}
+
+#[test]
+fn gaps_across_many_groups_do_not_fail_a_fair_model_by_chance() {
+    // Ten groups, 45 pairs, every group with the same true rate (a gap of exactly 0) and a
+    // tolerance of 0: every pair sits on the boundary of its hypothesis, where a level-5% test
+    // fails 5% of the time. Without adjustment the chance that some pair of 45 fails is far
+    // above 5%; with Holm's adjustment the family-wise rate is held.
+    let trials = 200;
+    let outcomes: Vec<Outcome> = (0..trials)
+        .map(|t| fair_gap(10, 150, 0.2, 0.0, 7_000 + t))
+        .collect();
+    let failures = outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Fail)
+        .count();
+    // What deciding each pair alone would give: some pair's unadjusted p-value at most 5%.
+    let unadjusted = outcomes
+        .iter()
+        .filter(|o| {
+            let table = &o.evidence.tables[0];
+            let p = table.column("p").unwrap();
+            table
+                .rows
+                .iter()
+                .any(|r| matches!(r[p], model_check::expect::Cell::Number(x) if x <= 0.05))
+        })
+        .count();
+    let rate = failures as f64 / trials as f64;
+    println!(
+        "fair model, 10 groups × 150, d = 0: {failures} of {trials} trials fail with Holm ({:.1}%), {unadjusted} would without ({:.1}%)",
+        100.0 * rate,
+        100.0 * unadjusted as f64 / trials as f64
+    );
+    assert!(
+        unadjusted as f64 / trials as f64 > 0.3,
+        "the adjustment matters here"
+    );
+    // The Wilson interval of the observed rate must admit 5%: the rate is not above it.
+    let ci = Proportion::new(failures as u64, trials).wilson().unwrap();
+    assert!(
+        ci.lo <= 0.05,
+        "family-wise false failures {rate} (CI {ci:?})"
+    );
+
+    // A real gap is still found: one group flagged twice as often fails.
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(11);
+    let rows: Vec<Member> = (0..1500)
+        .map(|i| Member {
+            group: format!("g{:02}", i % 10),
+            noise: rng.random::<f64>(),
+        })
+        .collect();
+    let data = Dataset::from_rows(
+        rows,
+        Labels::with_classes(["No", "Yes"], vec!["No"; 1500]).unwrap(),
+    )
+    .unwrap();
+    let unfair = Classifier::from_fn(
+        ModelInfo::new("unfair", "1"),
+        ["No", "Yes"],
+        |b: &[Member]| {
+            Ok(b.iter()
+                .map(|m| {
+                    let rate = if m.group == "g03" { 0.4 } else { 0.2 };
+                    if m.noise < rate {
+                        vec![0.2, 0.8]
+                    } else {
+                        vec![0.8, 0.2]
+                    }
+                })
+                .collect())
+        },
+    )
+    .unwrap();
+    let report = check(unfair, data)
+        .expect(
+            gap(false_positive_rate("Yes"))
+                .across(Member::GROUP)
+                .at_most(0.05),
+        )
+        .run(1);
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.verdict, Verdict::Fail, "{outcome}");
+    assert!(
+        outcome.note.as_deref().unwrap().contains("g03"),
+        "{outcome}"
+    );
 }

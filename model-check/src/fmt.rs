@@ -79,6 +79,23 @@ pub fn number(x: f64) -> String {
     }
 }
 
+/// A p-value: four significant digits, in scientific notation below 0.001.
+///
+/// ```
+/// use model_check::fmt::p_value;
+///
+/// assert_eq!(p_value(0.0312), "0.0312");
+/// assert_eq!(p_value(2.378e-142), "2.378e-142");
+/// assert_eq!(p_value(1.0), "1");
+/// ```
+pub fn p_value(p: f64) -> String {
+    if p != 0.0 && p.abs() < 1e-3 {
+        format!("{p:.3e}")
+    } else {
+        number(p)
+    }
+}
+
 /// A count: a whole number shown without decimals, anything else as [`number`].
 ///
 /// ```

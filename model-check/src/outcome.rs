@@ -81,6 +81,8 @@ pub enum Unit {
     /// A plain number (an AUC, a log loss, an error in the target's unit).
     #[default]
     Number,
+    /// A p-value: four significant digits, in scientific notation below 0.001.
+    PValue,
     /// A number in a unit of the expectation's own, shown after it: `Other("ms")` → `12 ms`.
     Other(String),
 }
@@ -92,6 +94,7 @@ impl Unit {
             Unit::Proportion => crate::fmt::percent(x),
             Unit::Points => crate::fmt::points(x),
             Unit::Distance | Unit::Number => crate::fmt::number(x),
+            Unit::PValue => crate::fmt::p_value(x),
             Unit::Count => crate::fmt::count(x),
             Unit::Other(name) => format!("{} {name}", crate::fmt::number(x)),
         }
@@ -132,6 +135,9 @@ impl Method {
     pub const WILSON: &'static str = "wilson";
     /// Newcombe's hybrid score 95% interval of a difference of two proportions.
     pub const NEWCOMBE: &'static str = "newcombe";
+    /// Newcombe intervals of many pairs, failures decided on Holm-adjusted p-values
+    /// (parameter `pairs`).
+    pub const NEWCOMBE_HOLM: &'static str = "newcombe holm";
     /// McNemar's exact test on paired predictions of the same rows.
     pub const MCNEMAR: &'static str = "mcnemar";
     /// A seeded percentile bootstrap 95% interval (parameter `resamples`).
@@ -209,6 +215,7 @@ impl fmt::Display for Method {
         match self.name.as_str() {
             Self::WILSON => f.write_str("Wilson")?,
             Self::NEWCOMBE => f.write_str("Newcombe")?,
+            Self::NEWCOMBE_HOLM => f.write_str("Newcombe, Holm-adjusted")?,
             Self::MCNEMAR => f.write_str("McNemar exact test")?,
             Self::POINT_ESTIMATE => f.write_str("point estimate, no interval")?,
             Self::NONE => {}
@@ -217,7 +224,7 @@ impl fmt::Display for Method {
         for (param, value) in &self.params {
             match param.as_str() {
                 // Counts read before their noun.
-                "resamples" | "permutations" | "repeats" | "samples" => {
+                "resamples" | "permutations" | "repeats" | "samples" | "pairs" => {
                     write!(f, ", {} {param}", crate::fmt::count(*value))?
                 }
                 _ => write!(f, ", {param} = {}", crate::fmt::number(*value))?,

@@ -605,7 +605,10 @@ fn registered_model_tests_write_valid_reports() {
             .unwrap_or_else(|| panic!("{name} is registered"))
     };
     let unbuildable = by_name("a_registered_test_that_cannot_build_its_checks");
-    assert_eq!(unbuildable.error.as_deref(), Some("no model file"));
+    assert_eq!(
+        unbuildable.error.as_deref(),
+        Some("could not build its checks: no model file")
+    );
     assert!(!unbuildable.passed);
     if std::env::var_os("MODEL_CHECK_SEED").is_none() {
         assert_eq!(

@@ -46,9 +46,11 @@ pub fn newcombe_difference(a: Proportion, b: Proportion) -> Option<Interval> {
 type GroupOf<R> = Box<dyn Fn(&R) -> Option<String> + Send + Sync>;
 
 enum Groups<R> {
-    /// Every observed value of a feature is a group.
+    /// Every observed value of a feature is a group (or every bin of a numeric one).
     Across {
         feature: String,
+        /// A numeric feature compared value by value (not binned).
+        numeric: bool,
         group_of: GroupOf<R>,
     },
     /// Two cohorts.
@@ -70,7 +72,14 @@ pub struct Gap<R> {
     metric: ClassMetric,
     groups: Option<Groups<R>>,
     tolerance: Option<f64>,
+    one_sided: bool,
+    /// A bad setting found while building, reported when the check runs.
+    setting: Option<String>,
 }
+
+/// At most this many distinct values of a numeric feature are compared value by value (a
+/// 0/1 flag, a small count); beyond, `across` asks for bins.
+pub const MAX_NUMERIC_GROUPS: usize = 10;
 
 /// The gap of a rate metric (accuracy, recall, precision, false-positive or false-negative
 /// rate) between groups.
@@ -79,19 +88,73 @@ pub fn gap<R>(metric: ClassMetric) -> Gap<R> {
         metric,
         groups: None,
         tolerance: None,
+        one_sided: false,
+        setting: None,
     }
 }
 
 impl<R: Features + 'static> Gap<R> {
-    /// Compares every pair of values of `feature` (missing values form no group).
+    /// Compares every pair of values of `feature` (missing values form no group). A numeric
+    /// feature with more than [`MAX_NUMERIC_GROUPS`] distinct values is refused: compare
+    /// bins of it with [`across_bins`](Gap::across_bins).
+    ///
+    /// With many groups many pairs are compared, so a pair fails only when its p-value,
+    /// adjusted by Holm's method over all pairs, is at most 5%: comparing many pairs does not
+    /// fail a fair model by chance.
     pub fn across<T>(mut self, feature: Feature<R, T>) -> Self {
         let index = feature.index();
         self.groups = Some(Groups::Across {
             feature: feature.name().to_string(),
+            numeric: feature.spec().is_numeric(),
             group_of: Box::new(move |row: &R| match row.value(index) {
                 Value::Missing => None,
                 Value::Category(c) => Some(c.into_owned()),
                 Value::Number(x) => Some(x.to_string()),
+            }),
+        });
+        self
+    }
+
+    /// Compares the bins of a numeric `feature` cut at `edges` (sorted, finite, distinct):
+    /// edges `[12, 24]` make the groups `tenure < 12`, `12 ≤ tenure < 24` and `tenure ≥ 24`.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Customer { tenure: f64 }
+    ///
+    /// let by_tenure = gap(recall("Yes")).across_bins(Customer::TENURE, [12.0, 24.0]).at_most(0.1);
+    /// # let _ = by_tenure;
+    /// ```
+    pub fn across_bins<T>(
+        mut self,
+        feature: Feature<R, T>,
+        edges: impl IntoIterator<Item = f64>,
+    ) -> Self {
+        let name = feature.name();
+        let edges: Vec<f64> = edges.into_iter().collect();
+        if edges.is_empty()
+            || edges.iter().any(|e| !e.is_finite())
+            || edges.windows(2).any(|w| w[0] >= w[1])
+        {
+            self.setting = Some(format!(
+                "bin edges {edges:?} for `{name}` must be finite, distinct and sorted, at least one"
+            ));
+        }
+        let index = feature.index();
+        let show = crate::fmt::significant;
+        self.groups = Some(Groups::Across {
+            feature: name.to_string(),
+            numeric: false,
+            group_of: Box::new(move |row: &R| {
+                let x = row.value(index).as_number()?;
+                let at = edges.partition_point(|&e| e <= x);
+                Some(match at {
+                    0 => format!("{name} < {}", show(edges[0])),
+                    i if i == edges.len() => format!("{name} ≥ {}", show(edges[i - 1])),
+                    i => format!("{} ≤ {name} < {}", show(edges[i - 1]), show(edges[i])),
+                })
             }),
         });
         self
@@ -105,11 +168,66 @@ impl<R> Gap<R> {
         self
     }
 
-    /// The gap may be at most `d` in either direction.
+    /// The gap may be at most `d` in either direction (or, [`one_sided`](Gap::one_sided),
+    /// the first group's rate may exceed the second's by at most `d`).
     pub fn at_most(mut self, d: f64) -> Self {
         self.tolerance = Some(d);
         self
     }
+
+    /// Only a gap in one direction counts: between cohorts `a` and `b`, the rate of `a`
+    /// minus the rate of `b` may be at most `d` ("the false-positive rate of seniors exceeds
+    /// the others' by at most 5 points"); `b` faring worse never fails. Only for
+    /// [`between`](Gap::between).
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Customer { senior: u8 }
+    ///
+    /// let seniors = Cohort::equals(Customer::SENIOR, 1).named("seniors");
+    /// let others = Cohort::equals(Customer::SENIOR, 0).named("others");
+    /// let e = gap(false_positive_rate("Yes")).between(seniors, others).one_sided().at_most(0.05);
+    /// # let _ = e;
+    /// ```
+    pub fn one_sided(mut self) -> Self {
+        self.one_sided = true;
+        self
+    }
+}
+
+/// The smallest `α` at which the `(1 − α)` Newcombe interval of `a − b` lies wholly outside
+/// the tolerated band — `(−∞, d]` one-sided, `[−d, d]` two-sided — so that `p ≤ 0.05` exactly
+/// when the 95% interval does. 1 when the estimate itself lies in the band.
+fn exclusion_p_value(a: Proportion, b: Proportion, d: f64, one_sided: bool) -> f64 {
+    let (Some(ra), Some(rb)) = (a.rate(), b.rate()) else {
+        return 1.0;
+    };
+    let g = ra - rb;
+    let above = g > d;
+    let below = !one_sided && g < -d;
+    if !above && !below {
+        return 1.0;
+    }
+    let outside = |z: f64| {
+        crate::stats::newcombe(a.successes(), a.n(), b.successes(), b.n(), z)
+            .is_some_and(|ci| if above { ci.lo > d } else { ci.hi < -d })
+    };
+    // The interval widens with z: bisect for the largest z that still excludes the band.
+    let (mut lo, mut hi) = (0.0, 40.0);
+    if outside(hi) {
+        return 2.0 * crate::stats::normal_cdf(-hi);
+    }
+    for _ in 0..100 {
+        let mid = (lo + hi) / 2.0;
+        if outside(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    2.0 * crate::stats::normal_cdf(-lo)
 }
 
 /// One pair's comparison.
@@ -119,6 +237,8 @@ struct Pair {
     gap: f64,
     interval: Interval,
     n: u64,
+    p: f64,
+    adjusted: f64,
     verdict: Verdict,
 }
 
@@ -136,16 +256,34 @@ where
         let d = self
             .tolerance
             .map_or_else(|| "?".into(), |d| show(d, true).replace('%', " points"));
+        if self.one_sided
+            && let Some(Groups::Between(a, b)) = &self.groups
+        {
+            return format!(
+                "{} of {} exceeds that of {} by at most {d}",
+                self.metric,
+                a.name(),
+                b.name()
+            );
+        }
         format!("the gap in {} {over} is at most {d}", self.metric)
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         let d = difference_tolerance(&self.metric, self.tolerance, "gap")?;
+        if let Some(setting) = &self.setting {
+            return Err(setting_error(setting.clone()));
+        }
         let Some(groups) = &self.groups else {
             return Err(setting_error(
                 "a gap needs groups: call .across(feature) or .between(a, b)".into(),
             ));
         };
+        if self.one_sided && matches!(groups, Groups::Across { .. }) {
+            return Err(setting_error(
+                "a one-sided gap compares two cohorts in a stated order: use .between(a, b)".into(),
+            ));
+        }
         let predictions = context.predictions()?;
         let rows = context.rows().to_vec();
         let Some(first) = predictions.first() else {
@@ -229,27 +367,50 @@ where
                 )),
             ));
         }
+        if let Groups::Across {
+            feature,
+            numeric: true,
+            ..
+        } = groups
+            && rates.len() > MAX_NUMERIC_GROUPS
+        {
+            return Err(setting_error(format!(
+                "`{feature}` is numeric with {} distinct values ({} pairs); compare bins of it with .across_bins({feature}, [edges])",
+                rates.len(),
+                rates.len() * (rates.len() - 1) / 2
+            )));
+        }
         let mut pairs = Vec::new();
         for (i, (name_a, a)) in rates.iter().enumerate() {
             for (name_b, b) in &rates[i + 1..] {
                 let interval = newcombe_difference(*a, *b).expect("both have trials");
                 let gap = a.rate().unwrap_or(0.0) - b.rate().unwrap_or(0.0);
-                let verdict = if interval.lo >= -d && interval.hi <= d {
-                    Verdict::Pass
-                } else if interval.lo > d || interval.hi < -d {
-                    Verdict::Fail
-                } else {
-                    Verdict::Inconclusive
-                };
                 pairs.push(Pair {
                     a: name_a.clone(),
                     b: name_b.clone(),
                     gap,
                     interval,
                     n: a.n() + b.n(),
-                    verdict,
+                    p: exclusion_p_value(*a, *b, d, self.one_sided),
+                    adjusted: 1.0,
+                    verdict: Verdict::Inconclusive,
                 });
             }
+        }
+        // A pair fails when its Holm-adjusted p-value is at most 5% (with one pair: when its
+        // 95% interval misses the band); it passes when its 95% interval lies in the band.
+        let adjusted = crate::stats::holm(&pairs.iter().map(|p| p.p).collect::<Vec<_>>());
+        for (pair, adjusted) in pairs.iter_mut().zip(adjusted) {
+            pair.adjusted = adjusted;
+            let ci = pair.interval;
+            let within = ci.hi <= d && (self.one_sided || ci.lo >= -d);
+            pair.verdict = if within {
+                Verdict::Pass
+            } else if adjusted <= super::ALPHA {
+                Verdict::Fail
+            } else {
+                Verdict::Inconclusive
+            };
         }
         let verdict = if pairs.iter().any(|p| p.verdict == Verdict::Fail) {
             Verdict::Fail
@@ -264,6 +425,11 @@ where
             .filter(|p| p.verdict == verdict)
             .max_by(|x, y| x.gap.abs().total_cmp(&y.gap.abs()))
             .expect("the verdict comes from some pair");
+        let method = if pairs.len() > 1 {
+            Method::new(Method::NEWCOMBE_HOLM).with("pairs", pairs.len() as f64)
+        } else {
+            Method::newcombe()
+        };
         let mut outcome = Finding::new(
             verdict,
             Evidence {
@@ -271,8 +437,10 @@ where
                 interval: Some(worst.interval),
                 n: worst.n,
                 threshold: Some(d),
+                p_value: Some(worst.p),
+                adjusted_p_value: (pairs.len() > 1).then_some(worst.adjusted),
                 rows_needed: None,
-                ..Evidence::new(Unit::Points, Method::newcombe())
+                ..Evidence::new(Unit::Points, method)
             },
         );
         let undecided = pairs
@@ -306,6 +474,8 @@ where
                 Column::number("lo", Unit::Points),
                 Column::number("hi", Unit::Points),
                 Column::number("n", Unit::Count),
+                Column::number("p", Unit::PValue),
+                Column::number("Holm p", Unit::PValue),
                 Column::text("verdict"),
             ],
         );
@@ -319,9 +489,11 @@ where
                     p.interval.lo.into(),
                     p.interval.hi.into(),
                     p.n.into(),
+                    p.p.into(),
+                    p.adjusted.into(),
                     p.verdict.label().into(),
                 ])
-                .expect("six cells for six columns");
+                .expect("eight cells for eight columns");
         }
         outcome
             .evidence

@@ -434,7 +434,11 @@ impl fmt::Display for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let end = |x: f64| {
             if x.is_infinite() {
-                if x > 0.0 { "∞".to_string() } else { "−∞".to_string() }
+                if x > 0.0 {
+                    "∞".to_string()
+                } else {
+                    "−∞".to_string()
+                }
             } else {
                 crate::fmt::exact(x)
             }

@@ -829,7 +829,20 @@ impl PredictionTable<Probabilities> {
         while read_record(&mut reader, &mut record, path)? {
             p.clear();
             for &i in &class_columns {
-                p.push(parse_number(&record, i, &headers, path)?);
+                p.push(parse_number(&record, i, &headers, path).map_err(|e| {
+                    // A column of words among the classes is most often the label left in.
+                    match (named.is_none(), record[i].trim().parse::<f64>().is_err()) {
+                        (true, true) => DataError::Invalid {
+                            at: Box::new(record_location(path, &record).in_field(&headers[i])),
+                            reason: format!(
+                                "{:?} is not a probability: every column but `{id_column}` is read as a class; if `{}` is the label (or another column), drop it or name the class columns with `classifier_csv_columns`",
+                                record[i].trim(),
+                                &headers[i]
+                            ),
+                        },
+                        _ => e,
+                    }
+                })?);
             }
             check_probabilities(&classes, &p).map_err(|reason| DataError::Invalid {
                 at: Box::new(record_location(path, &record)),
@@ -845,7 +858,176 @@ impl PredictionTable<Probabilities> {
     }
 }
 
+impl PredictionTable<Probabilities> {
+    /// Reads a binary classifier's predictions from CSV as one column: the probability of
+    /// `classes[1]` (the positive class) in `probability_column`, `1 − p` for `classes[0]` —
+    /// how scikit-learn's `predict_proba(X)[:, 1]` is usually exported. Other columns are
+    /// ignored.
+    ///
+    /// ```
+    /// use model_check::model::{ModelInfo, PredictionTable};
+    ///
+    /// # let dir = std::env::temp_dir().join(format!("mc-doc-binary-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("scores.csv");
+    /// std::fs::write(&path, "id,churn,p_yes\n7,Yes,0.83\n8,No,0.1\n")?;
+    /// let table = PredictionTable::binary_csv(ModelInfo::new("lr", "1"), &path, "id", "p_yes", ["No", "Yes"])?;
+    /// assert_eq!(table.get("7").unwrap().of("Yes"), Some(0.83));
+    /// assert!((table.get("8").unwrap().of("No").unwrap() - 0.9).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn binary_csv(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+        probability_column: &str,
+        classes: [&str; 2],
+    ) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let (mut reader, headers, id_at) = open_table(path, id_column)?;
+        let at = column_index(&headers, probability_column, path)?;
+        let classes = Classes::new(classes).map_err(|e| DataError::Invalid {
+            at: Box::new(Location::file(path)),
+            reason: e.to_string(),
+        })?;
+        let mut rows = HashMap::new();
+        let mut record = csv::StringRecord::new();
+        while read_record(&mut reader, &mut record, path)? {
+            let p = parse_number(&record, at, &headers, path)?;
+            let probabilities = binary(&classes, p).map_err(|reason| DataError::Invalid {
+                at: Box::new(record_location(path, &record).in_field(probability_column)),
+                reason,
+            })?;
+            insert_row(&mut rows, &record, id_at, probabilities, path, id_column)?;
+        }
+        non_empty(rows, info, path)
+    }
+
+    /// A table of class probabilities held in memory: `(row id, one probability per class)`.
+    /// A row whose probabilities do not fit the classes, or a repeated id, is an error naming
+    /// the id.
+    ///
+    /// ```
+    /// use model_check::model::{Classes, ModelInfo, PredictionTable};
+    ///
+    /// let classes = Classes::new(["No", "Yes"])?;
+    /// let table = PredictionTable::classifier_rows(
+    ///     ModelInfo::new("lr", "1"),
+    ///     &classes,
+    ///     [("a", vec![0.2, 0.8]), ("b", vec![0.9, 0.1])],
+    /// )?;
+    /// assert_eq!(table.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn classifier_rows<Id: Into<String>>(
+        info: ModelInfo,
+        classes: &Classes,
+        rows: impl IntoIterator<Item = (Id, Vec<f64>)>,
+    ) -> Result<Self, DataError> {
+        let mut table = HashMap::new();
+        for (id, p) in rows {
+            let id = id.into();
+            check_probabilities(classes, &p).map_err(|reason| DataError::Invalid {
+                at: Box::new(Location::default()),
+                reason: format!("row {id:?}: {reason}"),
+            })?;
+            let probabilities = Probabilities {
+                classes: classes.clone(),
+                p: p.into_boxed_slice(),
+            };
+            memory_row(&mut table, id, probabilities)?;
+        }
+        memory_table(table, info)
+    }
+
+    /// A binary classifier's predictions held in memory: `(row id, probability of
+    /// classes[1])`.
+    pub fn binary_rows<Id: Into<String>>(
+        info: ModelInfo,
+        classes: [&str; 2],
+        rows: impl IntoIterator<Item = (Id, f64)>,
+    ) -> Result<Self, DataError> {
+        let classes = Classes::new(classes).map_err(|e| DataError::Invalid {
+            at: Box::new(Location::default()),
+            reason: e.to_string(),
+        })?;
+        let mut table = HashMap::new();
+        for (id, p) in rows {
+            let id = id.into();
+            let probabilities = binary(&classes, p).map_err(|reason| DataError::Invalid {
+                at: Box::new(Location::default()),
+                reason: format!("row {id:?}: {reason}"),
+            })?;
+            memory_row(&mut table, id, probabilities)?;
+        }
+        memory_table(table, info)
+    }
+}
+
+/// `[1 − p, p]` over two classes, for a probability `p` of the second.
+fn binary(classes: &Classes, p: f64) -> Result<Probabilities, String> {
+    if !(0.0..=1.0).contains(&p) {
+        return Err(format!(
+            "{p} is not a probability of `{}` (outside [0, 1])",
+            classes.name(1)
+        ));
+    }
+    Ok(Probabilities {
+        classes: classes.clone(),
+        p: vec![1.0 - p, p].into_boxed_slice(),
+    })
+}
+
+fn memory_row<O>(rows: &mut HashMap<String, O>, id: String, value: O) -> Result<(), DataError> {
+    if id.is_empty() {
+        return Err(DataError::Invalid {
+            at: Box::new(Location::default()),
+            reason: "empty row id".into(),
+        });
+    }
+    if rows.contains_key(&id) {
+        return Err(DataError::DuplicateId {
+            at: Box::new(Location::default()),
+            id,
+        });
+    }
+    rows.insert(id, value);
+    Ok(())
+}
+
+fn memory_table<O>(
+    rows: HashMap<String, O>,
+    info: ModelInfo,
+) -> Result<PredictionTable<O>, DataError> {
+    if rows.is_empty() {
+        return Err(DataError::Empty {
+            what: format!("prediction table of `{info}`"),
+        });
+    }
+    Ok(PredictionTable { info, rows })
+}
+
 impl PredictionTable<f64> {
+    /// Numeric predictions held in memory: `(row id, prediction)`; a non-finite prediction
+    /// or a repeated id is an error naming the id.
+    pub fn regressor_rows<Id: Into<String>>(
+        info: ModelInfo,
+        rows: impl IntoIterator<Item = (Id, f64)>,
+    ) -> Result<Self, DataError> {
+        let mut table = HashMap::new();
+        for (id, y) in rows {
+            let id = id.into();
+            if !y.is_finite() {
+                return Err(DataError::Invalid {
+                    at: Box::new(Location::default()),
+                    reason: format!("row {id:?}: {y} is not a finite number"),
+                });
+            }
+            memory_row(&mut table, id, y)?;
+        }
+        memory_table(table, info)
+    }
+
     /// Reads numeric predictions from CSV: row ids in `id_column`, predictions in
     /// `value_column`; other columns are ignored.
     pub fn regressor_csv(

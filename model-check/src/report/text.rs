@@ -97,10 +97,10 @@ fn render_outcome(out: &mut String, o: &Outcome) {
         let _ = writeln!(out, "    threshold   {}", e.unit.show(t));
     }
     if let Some(p) = e.p_value {
-        let adjusted = e
-            .adjusted_p_value
-            .map_or(String::new(), |q| format!(" (adjusted {})", p_value(q)));
-        let _ = writeln!(out, "    p-value     {}{adjusted}", p_value(p));
+        let adjusted = e.adjusted_p_value.map_or(String::new(), |q| {
+            format!(" (adjusted {})", crate::fmt::p_value(q))
+        });
+        let _ = writeln!(out, "    p-value     {}{adjusted}", crate::fmt::p_value(p));
     }
     if let Some(note) = &o.note {
         let note = note.replace('\n', "\n                ");
@@ -156,15 +156,6 @@ fn observed(e: &Evidence) -> String {
             )
         }
         _ => format!("{} (n = {}{method})", e.unit.show(estimate), e.n),
-    }
-}
-
-/// A p-value: four significant digits, in scientific notation below 0.001.
-fn p_value(p: f64) -> String {
-    if p != 0.0 && p.abs() < 1e-3 {
-        format!("{p:.3e}")
-    } else {
-        crate::fmt::number(p)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Statistics behind every verdict: intervals for proportions and their differences, exact
-//! binomial and McNemar tests, and the percentile bootstrap.
+//! binomial and McNemar tests, the percentile bootstrap, the normal distribution and Holm's
+//! multiplicity adjustment.
 //!
 //! A leaf module: it imports nothing of the crate, and every expectation decides through it.
 //! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
@@ -7,10 +8,14 @@
 
 mod binomial;
 mod bootstrap;
+mod multiple;
+mod normal;
 mod proportion;
 
 pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 pub use bootstrap::{percentile_bootstrap, quantile};
+pub use multiple::holm;
+pub use normal::{normal_cdf, normal_quantile};
 pub use proportion::{newcombe, wilson};
 
 /// The standard normal quantile for a two-sided 95% interval, `Φ⁻¹(0.975)`, as

@@ -1,0 +1,88 @@
+//! model-check's normal distribution and Holm adjustment against scipy and statsmodels
+//! (`tests/oracles/normal_holm.py`, output committed as `normal_holm.json`).
+
+use model_check::stats::{holm, normal_cdf, normal_quantile};
+use serde_json::Value;
+
+fn oracle() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oracles/normal_holm.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn pairs(v: &Value) -> Vec<(f64, f64)> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_normal_cdf_matches_scipy() {
+    let oracle = oracle();
+    let mut worst_abs: f64 = 0.0;
+    let mut worst_rel: f64 = 0.0;
+    for (x, expected) in pairs(&oracle["cdf"]) {
+        let got = normal_cdf(x);
+        worst_abs = worst_abs.max((got - expected).abs());
+    }
+    // The lower tail carries its own relative accuracy: Φ(x) for x ≤ 0 is computed directly.
+    for (x, expected) in pairs(&oracle["sf"]) {
+        let got = normal_cdf(-x);
+        if expected > 1e-300 {
+            worst_rel = worst_rel.max((got - expected).abs() / expected);
+        }
+    }
+    println!(
+        "normal_cdf: largest absolute error {worst_abs:e}, largest relative tail error {worst_rel:e}"
+    );
+    assert!(worst_abs < 1e-14, "{worst_abs}");
+    assert!(worst_rel < 1e-13, "{worst_rel}");
+}
+
+#[test]
+fn the_normal_quantile_matches_scipy() {
+    let mut worst: f64 = 0.0;
+    for (p, expected) in pairs(&oracle()["ppf"]) {
+        let got = normal_quantile(p);
+        worst = worst.max((got - expected).abs() / expected.abs().max(1.0));
+    }
+    println!("normal_quantile: largest relative error {worst:e}");
+    assert!(worst < 1e-12, "{worst}");
+}
+
+#[test]
+fn holm_matches_statsmodels() {
+    let oracle = oracle();
+    for case in oracle["holm"].as_array().unwrap() {
+        let p: Vec<f64> = case["p"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let expected: Vec<f64> = case["adjusted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        let got = holm(&p);
+        for (g, e) in got.iter().zip(&expected) {
+            assert!(
+                (g - e).abs() <= 1e-15 * e.max(1.0),
+                "{p:?}: {got:?} vs {expected:?}"
+            );
+        }
+        let reject: Vec<bool> = case["reject"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_bool().unwrap())
+            .collect();
+        assert_eq!(got.iter().map(|&a| a <= 0.05).collect::<Vec<_>>(), reject);
+    }
+}
