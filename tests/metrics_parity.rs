@@ -432,3 +432,73 @@ fn a_deliberately_wrong_metric_fails_the_comparison() {
         &r["accuracy"],
     );
 }
+
+/// F-beta and expected cost against scikit-learn (`tests/oracles/fbeta_cost.py`): the
+/// point estimates the thresholds report, per cohort, and a verdict each way.
+#[test]
+fn f_beta_and_expected_cost_match_scikit_learn() {
+    let text = std::fs::read_to_string(oracle("fbeta_cost.json")).unwrap();
+    let reference: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let data = telco("churn");
+    let costs = [
+        ("No", "Yes", 50.0),
+        ("Yes", "No", 500.0),
+        ("Yes", "Yes", -20.0),
+    ];
+    let cohorts = [
+        ("all", Cohort::all()),
+        (
+            "senior_citizen = 1",
+            Cohort::equals(Customer::SENIOR_CITIZEN, 1),
+        ),
+        (
+            "contract = Two year",
+            Cohort::category(Customer::CONTRACT, "Two year"),
+        ),
+    ];
+    for (name, cohort) in cohorts {
+        let expected = &reference["cohorts"][name];
+        // Thresholds each metric can take (F-beta is at most 1); only the estimates matter.
+        for (metric, key, threshold) in [
+            (f_beta("Yes", 2.0), "f_beta_2", 1.0),
+            (f_beta("Yes", 0.5), "f_beta_0_5", 1.0),
+            (expected_cost(costs), "expected_cost", 1e6),
+        ] {
+            let outcome = check(common::sklearn_churn_model(), data.clone())
+                .on(cohort.clone())
+                .expect(metric.at_most(threshold).resamples(200))
+                .run(3)
+                .outcomes
+                .remove(0);
+            let got = outcome.evidence.estimate.unwrap();
+            let want = expected[key].as_f64().unwrap();
+            assert!(
+                (got - want).abs() < 1e-12,
+                "{name} {key}: {got} vs scikit-learn {want}"
+            );
+            assert_eq!(outcome.evidence.n, expected["n"].as_u64().unwrap());
+        }
+    }
+
+    // A verdict each way on all rows: the cost is about 60 per customer (CI a few units wide).
+    let verdict = |max: f64| {
+        check(common::sklearn_churn_model(), data.clone())
+            .expect(expected_cost(costs).at_most(max))
+            .run(3)
+            .outcomes
+            .remove(0)
+    };
+    let affordable = verdict(70.0);
+    assert_eq!(affordable.verdict, Verdict::Pass, "{affordable}");
+    let ci = affordable.evidence.interval.unwrap();
+    assert!(ci.lo < 60.18 && 60.18 < ci.hi, "{ci:?}");
+    assert_eq!(verdict(50.0).verdict, Verdict::Fail);
+    // A class the model does not know is a setting error naming it.
+    let unknown = check(common::sklearn_churn_model(), data.clone())
+        .expect(expected_cost([("Maybe", "No", 1.0)]).at_most(1.0))
+        .run(3)
+        .outcomes
+        .remove(0);
+    assert_eq!(unknown.verdict, Verdict::Error);
+    assert!(unknown.note.unwrap().contains("\"Maybe\" is not a class"));
+}

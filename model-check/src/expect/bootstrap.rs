@@ -134,6 +134,32 @@ impl ClassRows {
         (2 * tp + wrong > 0).then(|| 2.0 * tp as f64 / (2 * tp + wrong) as f64)
     }
 
+    /// F-beta of `class` over the resample.
+    pub(super) fn f_beta(&self, w: &[u32], class: usize, beta: f64) -> Option<f64> {
+        let (mut tp, mut fn_, mut fp) = (0u64, 0u64, 0u64);
+        for (i, &w) in w.iter().enumerate() {
+            match (self.truth[i] == class, self.predicted[i] == class) {
+                (true, true) => tp += u64::from(w),
+                (true, false) => fn_ += u64::from(w),
+                (false, true) => fp += u64::from(w),
+                (false, false) => {}
+            }
+        }
+        let b2 = beta * beta;
+        let denominator = (1.0 + b2) * tp as f64 + b2 * fn_ as f64 + fp as f64;
+        (tp + fn_ + fp > 0).then(|| (1.0 + b2) * tp as f64 / denominator)
+    }
+
+    /// The mean cost per row of the resample's decisions.
+    pub(super) fn expected_cost(&self, w: &[u32], cost: &[Vec<f64>]) -> Option<f64> {
+        let (mut total, mut n) = (0.0, 0u64);
+        for (i, &w) in w.iter().enumerate() {
+            total += f64::from(w) * cost[self.truth[i]][self.predicted[i]];
+            n += u64::from(w);
+        }
+        (n > 0).then(|| total / n as f64)
+    }
+
     /// One-vs-rest ROC AUC of the class the scores belong to (ties count one half).
     pub(super) fn roc_auc(&self, w: &[u32], class: usize) -> Option<f64> {
         let (mut positives, mut negatives) = (0u128, 0u128);

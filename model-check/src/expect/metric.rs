@@ -160,10 +160,13 @@ enum ClassMetricKind {
     FalsePositiveRate(String),
     FalseNegativeRate(String),
     F1(String),
+    FBeta(String, f64),
     RocAuc(String),
     LogLoss,
     Brier,
     CalibrationError,
+    /// `(true class, predicted class, cost)` entries; the rest cost 0.
+    ExpectedCost(Vec<(String, String, f64)>),
 }
 
 /// A classification metric, to be compared with a threshold.
@@ -211,6 +214,38 @@ pub fn false_negative_rate(class: impl Into<String>) -> ClassMetric {
 pub fn f1(class: impl Into<String>) -> ClassMetric {
     ClassMetric {
         kind: ClassMetricKind::F1(class.into()),
+    }
+}
+
+/// F-beta of `class`: recall weighed β times as much as precision (`f_beta(c, 2.0)` for a
+/// model whose misses cost more than its false alarms), as scikit-learn's `fbeta_score`.
+pub fn f_beta(class: impl Into<String>, beta: f64) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::FBeta(class.into(), beta),
+    }
+}
+
+/// The expected cost per row of the model's decisions under a cost matrix: each entry
+/// `(true class, predicted class, cost)`; pairs not listed cost 0, and a negative cost is a
+/// gain. "Is the company saving money?" as a threshold with an interval:
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// // A missed churner costs 500, a retention offer to a loyal customer 50.
+/// let affordable = expected_cost([("Yes", "No", 500.0), ("No", "Yes", 50.0)]).at_most(60.0);
+/// # let _ = affordable;
+/// ```
+pub fn expected_cost<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str, f64)>,
+) -> ClassMetric {
+    ClassMetric {
+        kind: ClassMetricKind::ExpectedCost(
+            entries
+                .into_iter()
+                .map(|(t, p, c)| (t.to_string(), p.to_string(), c))
+                .collect(),
+        ),
     }
 }
 
@@ -267,20 +302,58 @@ impl ClassMetric {
         )
     }
 
-    /// The values the metric can take: log loss `[0, ∞)`, every other `[0, 1]`.
+    /// The values the metric can take: log loss `[0, ∞)`, an expected cost any number,
+    /// every other `[0, 1]`.
     fn domain(&self) -> Domain {
-        match self.kind {
+        match &self.kind {
             ClassMetricKind::LogLoss => Domain::NON_NEGATIVE,
+            ClassMetricKind::ExpectedCost(_) => Domain::ANY,
             _ => Domain::UNIT,
         }
+    }
+
+    /// The cost matrix of an expected cost over `classes`, checked: every class named is one
+    /// of the model's, every cost finite.
+    fn cost_matrix(
+        &self,
+        classes: &Classes,
+        model: &str,
+    ) -> Result<Option<Vec<Vec<f64>>>, EvalError> {
+        let ClassMetricKind::ExpectedCost(entries) = &self.kind else {
+            return Ok(None);
+        };
+        if entries.is_empty() {
+            return Err(setting_error(
+                "an expected cost needs at least one cost".into(),
+            ));
+        }
+        let mut cost = vec![vec![0.0; classes.len()]; classes.len()];
+        for (t, p, c) in entries {
+            if !c.is_finite() {
+                return Err(setting_error(format!(
+                    "the cost of predicting `{p}` for `{t}` is {c}, not a finite number"
+                )));
+            }
+            let (t, p) = (
+                class_index(classes, t, model)?,
+                class_index(classes, p, model)?,
+            );
+            cost[t][p] = *c;
+        }
+        Ok(Some(cost))
     }
 
     pub(super) fn class(&self) -> Option<&str> {
         use ClassMetricKind::*;
         match &self.kind {
-            Recall(c) | Precision(c) | FalsePositiveRate(c) | FalseNegativeRate(c) | F1(c)
+            Recall(c)
+            | Precision(c)
+            | FalsePositiveRate(c)
+            | FalseNegativeRate(c)
+            | F1(c)
+            | FBeta(c, _)
             | RocAuc(c) => Some(c),
-            Accuracy | LogLoss | Brier | CalibrationError => None,
+            Accuracy | LogLoss | Brier | CalibrationError | ExpectedCost(_) => None,
         }
     }
 
@@ -309,11 +382,18 @@ impl ClassMetric {
         })
     }
 
-    /// The metric's value, `None` where undefined.
-    fn value(&self, m: &ClassificationMetrics, class: usize) -> Option<f64> {
+    /// The metric's value, `None` where undefined (`cost`: an expected cost's matrix).
+    fn value(
+        &self,
+        m: &ClassificationMetrics,
+        class: usize,
+        cost: Option<&[Vec<f64>]>,
+    ) -> Option<f64> {
         use ClassMetricKind::*;
         match self.kind {
             F1(_) => m.f1(class),
+            FBeta(_, beta) => m.f_beta(class, beta),
+            ExpectedCost(_) => m.expected_cost(cost?),
             RocAuc(_) => m.roc_auc(class),
             LogLoss => m.log_loss(),
             Brier => m.brier(),
@@ -333,10 +413,19 @@ impl fmt::Display for ClassMetric {
             FalsePositiveRate(c) => write!(f, "false-positive rate of `{c}`"),
             FalseNegativeRate(c) => write!(f, "false-negative rate of `{c}`"),
             F1(c) => write!(f, "F1 of `{c}`"),
+            FBeta(c, beta) => write!(f, "F-beta (β = {}) of `{c}`", crate::fmt::exact(*beta)),
             RocAuc(c) => write!(f, "ROC AUC of `{c}`"),
             LogLoss => f.write_str("log loss"),
             Brier => f.write_str("Brier score"),
             CalibrationError => f.write_str("expected calibration error"),
+            ExpectedCost(entries) => {
+                f.write_str("expected cost per row (")?;
+                for (i, (t, p, c)) in entries.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}`{p}` for `{t}` costs {}", crate::fmt::exact(*c))?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
@@ -421,6 +510,11 @@ impl Domain {
     /// A loss or error: `[0, ∞)`.
     pub(super) const NON_NEGATIVE: Domain = Domain {
         lo: 0.0,
+        hi: f64::INFINITY,
+    };
+    /// Any number (a cost, which may be a gain).
+    pub(super) const ANY: Domain = Domain {
+        lo: f64::NEG_INFINITY,
         hi: f64::INFINITY,
     };
     /// R²: `(−∞, 1]`.
@@ -548,7 +642,15 @@ where
                 }
             }
         } else {
-            let Some(estimate) = self.metric.value(&all, class) else {
+            let cost = self.metric.cost_matrix(&classes, &model)?;
+            if let ClassMetricKind::FBeta(_, beta) = self.metric.kind
+                && !(beta.is_finite() && beta > 0.0)
+            {
+                return Err(setting_error(format!(
+                    "β = {beta} for F-beta must be a positive number"
+                )));
+            }
+            let Some(estimate) = self.metric.value(&all, class, cost.as_deref()) else {
                 return Ok(Findings::from(
                     undefined(self.rule.threshold, all.n(), &self.metric).with_examples(examples),
                 ));
@@ -561,6 +663,8 @@ where
                     use ClassMetricKind::*;
                     match self.metric.kind {
                         F1(_) => rows.f1(w, class),
+                        FBeta(_, beta) => rows.f_beta(w, class, beta),
+                        ExpectedCost(_) => rows.expected_cost(w, cost.as_deref()?),
                         RocAuc(_) => rows.roc_auc(w, class),
                         LogLoss => rows.log_loss(w),
                         Brier => rows.brier(w),
@@ -787,14 +891,14 @@ where
     for (i, (t, p)) in truth.iter().zip(predictions).enumerate() {
         let predicted = p.predicted();
         let badness = match metric.kind {
-            Accuracy => (predicted != *t).then(|| p.confidence()),
+            Accuracy | ExpectedCost(_) => (predicted != *t).then(|| p.confidence()),
             Recall(_) | FalseNegativeRate(_) => {
                 (*t == class && predicted != class).then(|| 1.0 - p.as_slice()[class])
             }
             Precision(_) | FalsePositiveRate(_) => {
                 (*t != class && predicted == class).then(|| p.as_slice()[class])
             }
-            F1(_) => ((*t == class) != (predicted == class))
+            F1(_) | FBeta(..) => ((*t == class) != (predicted == class))
                 .then(|| (p.as_slice()[class] - if *t == class { 1.0 } else { 0.0 }).abs()),
             RocAuc(_) | LogLoss | Brier | CalibrationError => Some(1.0 - p.as_slice()[*t]),
         };

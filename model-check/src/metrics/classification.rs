@@ -252,6 +252,33 @@ impl ClassificationMetrics {
         (denominator > 0).then(|| 2.0 * tp as f64 / denominator as f64)
     }
 
+    /// F-beta of class `c`: `(1 + β²)·tp / ((1 + β²)·tp + β²·fn + fp)`, weighing recall β
+    /// times as much as precision (β = 1 is F1), as scikit-learn's `fbeta_score`; `None` when
+    /// the class is neither true nor predicted in any row.
+    pub fn f_beta(&self, c: usize, beta: f64) -> Option<f64> {
+        let tp = self.true_positives(c) as f64;
+        let b2 = beta * beta;
+        let false_negatives = (self.support(c) - self.true_positives(c)) as f64;
+        let false_positives = (self.predicted_count(c) - self.true_positives(c)) as f64;
+        let denominator = (1.0 + b2) * tp + b2 * false_negatives + false_positives;
+        (self.support(c) + self.predicted_count(c) > 0).then(|| (1.0 + b2) * tp / denominator)
+    }
+
+    /// The mean cost per row of the decisions, `cost[truth][predicted]` for each row (a cost
+    /// matrix over the classes, in their order); `None` when there are no rows.
+    pub fn expected_cost(&self, cost: &[Vec<f64>]) -> Option<f64> {
+        let n = self.n();
+        (n > 0).then(|| {
+            let mut total = 0.0;
+            for (t, row) in cost.iter().enumerate() {
+                for (p, &c) in row.iter().enumerate() {
+                    total += c * self.confusion(t, p) as f64;
+                }
+            }
+            total / n as f64
+        })
+    }
+
     /// The index of the class called `name`.
     pub fn class_index(&self, name: &str) -> Option<usize> {
         self.classes.index_of(name)
