@@ -443,6 +443,44 @@ impl BaselineRecord {
         if file.rows.is_empty() {
             return Err(corrupt("it has no rows".into()));
         }
+        // The cohort summaries are for review, but an edited one must not pass unnoticed:
+        // each must be consistent, and the summary of all rows must be what the rows say.
+        let mut all = ClassificationMetrics::new(classes.clone());
+        for row in &file.rows {
+            let truth = classes.index_of(&row.truth).expect("checked above");
+            all.add(truth, &row.p).map_err(|e| corrupt(e.to_string()))?;
+        }
+        for summary in &file.cohorts {
+            let claims = |what: &str| {
+                corrupt(format!(
+                    "the summary of cohort `{}` {what}; was the file edited by hand? Record the baseline again",
+                    summary.name
+                ))
+            };
+            let rate = (summary.n > 0).then(|| summary.correct as f64 / summary.n as f64);
+            if summary.correct > summary.n || summary.accuracy != rate {
+                return Err(claims(&format!(
+                    "claims {} correct of {} rows and an accuracy of {:?}",
+                    summary.correct, summary.n, summary.accuracy
+                )));
+            }
+            if summary.name == "all" {
+                let accuracy = all.accuracy();
+                if (summary.n, summary.correct) != (accuracy.n(), accuracy.successes())
+                    || summary.log_loss != all.log_loss()
+                {
+                    return Err(claims(&format!(
+                        "claims {} correct of {} rows (log loss {:?}) but its rows hold {} of {} (log loss {:?})",
+                        summary.correct,
+                        summary.n,
+                        summary.log_loss,
+                        accuracy.successes(),
+                        accuracy.n(),
+                        all.log_loss()
+                    )));
+                }
+            }
+        }
         Ok(BaselineRecord {
             model: file.model,
             dataset: file.dataset,
