@@ -360,7 +360,9 @@ fn corrupt_truncated_and_mismatched_baselines_are_clear_errors() {
         .find(|l| l.contains("\"name\":\"all\""))
         .unwrap()
         .to_string();
-    let without_summary = short.replace(&all, "").replace("\"cohorts\": [\n\n  ]", "\"cohorts\": []");
+    let without_summary = short
+        .replace(&all, "")
+        .replace("\"cohorts\": [\n\n  ]", "\"cohorts\": []");
     let err = expect_error("rows-no-summary", &without_summary, UpdateMode::No);
     assert!(
         matches!(err, BaselineError::Mismatch { .. }) && err.to_string().contains("399 rows"),
@@ -466,21 +468,34 @@ fn an_edited_cohort_summary_is_refused() {
         .to_string();
     let summary: serde_json::Value =
         serde_json::from_str(line.trim().trim_end_matches(',')).unwrap();
-    let (n, correct) = (summary["n"].as_u64().unwrap(), summary["correct"].as_u64().unwrap());
+    let (n, correct) = (
+        summary["n"].as_u64().unwrap(),
+        summary["correct"].as_u64().unwrap(),
+    );
 
     // More correct rows than the rows hold, with a matching accuracy: consistent in itself,
     // but not what the rows say.
     let edited = line
-        .replace(&format!("\"correct\":{correct}"), &format!("\"correct\":{}", correct + 1))
+        .replace(
+            &format!("\"correct\":{correct}"),
+            &format!("\"correct\":{}", correct + 1),
+        )
         .replace(
             &format!("\"accuracy\":{}", summary["accuracy"]),
             &format!("\"accuracy\":{}", (correct + 1) as f64 / n as f64),
         );
     assert_ne!(edited, line);
-    let err = expect_error("edited-summary", &text.replace(&line, &edited), UpdateMode::No);
+    let err = expect_error(
+        "edited-summary",
+        &text.replace(&line, &edited),
+        UpdateMode::No,
+    );
     assert!(matches!(err, BaselineError::Corrupt { .. }), "{err}");
     let message = err.to_string();
-    assert!(message.contains("the summary of cohort `all` claims"), "{message}");
+    assert!(
+        message.contains("the summary of cohort `all` claims"),
+        "{message}"
+    );
     assert!(message.contains("was the file edited by hand"), "{message}");
 
     // An accuracy that does not follow from its own counts.
@@ -488,6 +503,13 @@ fn an_edited_cohort_summary_is_refused() {
         &format!("\"accuracy\":{}", summary["accuracy"]),
         "\"accuracy\":0.99",
     );
-    let err = expect_error("inconsistent-summary", &text.replace(&line, &inconsistent), UpdateMode::No);
-    assert!(err.to_string().contains("an accuracy of Some(0.99)"), "{err}");
+    let err = expect_error(
+        "inconsistent-summary",
+        &text.replace(&line, &inconsistent),
+        UpdateMode::No,
+    );
+    assert!(
+        err.to_string().contains("an accuracy of Some(0.99)"),
+        "{err}"
+    );
 }

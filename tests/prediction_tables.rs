@@ -172,3 +172,98 @@ fn a_label_column_left_in_a_prediction_table_is_named() {
     .unwrap();
     assert_eq!(table.get("1").unwrap().of("Yes"), Some(0.8));
 }
+
+#[test]
+fn a_decision_threshold_changes_every_decision_and_no_probability() {
+    let rows = sklearn_rows();
+    let truth: HashMap<String, bool> = TELCO
+        .rows()
+        .iter()
+        .enumerate()
+        .map(|(r, c)| {
+            (
+                c.rownames.to_string(),
+                TELCO.labels().class_of(r) == Some("Yes"),
+            )
+        })
+        .collect();
+    // By hand: predict Yes when P(Yes) ≥ 0.3 (scikit-learn's `predict_proba(X)[:, 1] >= 0.3`).
+    let (mut right, mut churners, mut caught) = (0u64, 0u64, 0u64);
+    for (id, _, yes) in &rows {
+        let said_yes = *yes >= 0.3;
+        let is_yes = truth[id];
+        right += u64::from(said_yes == is_yes);
+        churners += u64::from(is_yes);
+        caught += u64::from(is_yes && said_yes);
+    }
+    let cautious = || decide_at(common::sklearn_churn_model(), "Yes", 0.3).unwrap();
+    let report = check(cautious(), &*TELCO)
+        .expect_all([
+            accuracy().at_least(0.5),
+            recall("Yes").at_least(0.5),
+            roc_auc("Yes").at_least(0.5),
+        ])
+        .run(1);
+    let estimate = |i: usize| report.outcomes[i].evidence.estimate.unwrap();
+    assert_eq!(estimate(0), right as f64 / 7043.0);
+    assert_eq!(estimate(1), caught as f64 / churners as f64);
+    // Probabilities are untouched: the AUC is the plain model's.
+    let plain = check(common::sklearn_churn_model(), &*TELCO)
+        .expect(roc_auc("Yes").at_least(0.5))
+        .run(1);
+    assert_eq!(estimate(2), plain.outcomes[0].evidence.estimate.unwrap());
+    // A lower threshold catches more churners than the most-probable-class rule.
+    let default_recall = check(common::sklearn_churn_model(), &*TELCO)
+        .expect(recall("Yes").at_least(0.5))
+        .run(1)
+        .outcomes[0]
+        .evidence
+        .estimate
+        .unwrap();
+    assert!(
+        estimate(1) > default_recall + 0.1,
+        "{} vs {default_recall}",
+        estimate(1)
+    );
+    assert_eq!(
+        report.outcomes[0].model.as_ref().unwrap().to_string(),
+        "sklearn-logistic-regression@oracle (`Yes` at p ≥ 0.3)"
+    );
+
+    // Cohort metrics follow the threshold too.
+    let cohorts = evaluate_classifier(&cautious(), &*TELCO, &[Cohort::all()]).unwrap();
+    assert_eq!(
+        cohorts[0].metrics.accuracy().rate(),
+        Some(right as f64 / 7043.0)
+    );
+
+    // A baseline records the threshold and reads back the same decisions.
+    let record =
+        model_check::baseline::BaselineRecord::record(&cautious(), &*TELCO, &[Cohort::all()])
+            .unwrap();
+    let text = record.to_json();
+    assert!(
+        text.contains("\"decision\": {\"class\":\"Yes\",\"at\":0.3}"),
+        "{}",
+        &text[..400]
+    );
+    let again = model_check::baseline::BaselineRecord::from_json(&text, "cautious.json").unwrap();
+    assert_eq!(again, record);
+
+    // Bad thresholds and classes are errors naming them.
+    assert!(decide_at(common::sklearn_churn_model(), "Yes", 1.5).is_err());
+    let unknown = check(
+        decide_at(common::sklearn_churn_model(), "Maybe", 0.5).unwrap(),
+        &*TELCO,
+    )
+    .expect(accuracy().at_least(0.5))
+    .run(1);
+    assert_eq!(unknown.outcomes[0].verdict, Verdict::Error);
+    assert!(
+        unknown.outcomes[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("`Maybe`, which is not a class")
+    );
+}

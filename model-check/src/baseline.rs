@@ -241,6 +241,15 @@ pub struct CohortSummary {
     pub log_loss: Option<f64>,
 }
 
+/// The decision threshold a classifier was recorded with ([`decide_at`](crate::model::decide_at)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedDecision {
+    /// The class predicted when its probability reaches `at`.
+    pub class: String,
+    /// The threshold.
+    pub at: f64,
+}
+
 #[derive(Deserialize)]
 struct File {
     schema: String,
@@ -249,6 +258,8 @@ struct File {
     model: ModelInfo,
     dataset: String,
     classes: Vec<String>,
+    #[serde(default)]
+    decision: Option<RecordedDecision>,
     cohorts: Vec<CohortSummary>,
     rows: Vec<BaselineRow>,
 }
@@ -279,6 +290,7 @@ pub struct BaselineRecord {
     model: ModelInfo,
     dataset: String,
     classes: Classes,
+    decision: Option<(usize, f64)>,
     cohorts: Vec<CohortSummary>,
     rows: Vec<BaselineRow>,
 }
@@ -339,7 +351,7 @@ impl BaselineRecord {
             let mut metrics = ClassificationMetrics::new(classes.clone());
             for &r in &rows {
                 metrics
-                    .add(truth[r], predictions[r].as_slice())
+                    .add_output(truth[r], &predictions[r])
                     .map_err(EvalError::from)?;
             }
             let accuracy = metrics.accuracy();
@@ -362,10 +374,15 @@ impl BaselineRecord {
                 p: p.as_slice().to_vec(),
             })
             .collect();
+        // A decision threshold is kept, so the recorded labels read back as recorded.
+        let decision = first
+            .decision()
+            .map(|(class, at)| (classes.index_of(class).expect("a class of the outputs"), at));
         Ok(BaselineRecord {
             model: model.clone(),
             dataset: data.name().to_string(),
             classes,
+            decision,
             cohorts: summaries,
             rows,
         })
@@ -422,13 +439,30 @@ impl BaselineRecord {
             )));
         }
         let classes = Classes::new(file.classes).map_err(|e| corrupt(e.to_string()))?;
+        let decision = match &file.decision {
+            None => None,
+            Some(d) => {
+                let class = classes.index_of(&d.class).ok_or_else(|| {
+                    corrupt(format!("decision class {:?} is not a class", d.class))
+                })?;
+                if !(0.0..=1.0).contains(&d.at) {
+                    return Err(corrupt(format!(
+                        "decision threshold {} is not in [0, 1]",
+                        d.at
+                    )));
+                }
+                Some((class, d.at))
+            }
+        };
         let mut seen = HashSet::with_capacity(file.rows.len());
         for (i, row) in file.rows.iter().enumerate() {
             let at = |what: String| corrupt(format!("row {i} (id {:?}): {what}", row.id));
             if !seen.insert(row.id.as_str()) {
                 return Err(at("the id appears twice".into()));
             }
-            let p = Probabilities::new(&classes, row.p.clone()).map_err(|e| at(e.to_string()))?;
+            let p = Probabilities::new(&classes, row.p.clone())
+                .map_err(|e| at(e.to_string()))?
+                .with_decision(decision);
             if classes.index_of(&row.truth).is_none() {
                 return Err(at(format!("label {:?} is not a class", row.truth)));
             }
@@ -448,7 +482,11 @@ impl BaselineRecord {
         let mut all = ClassificationMetrics::new(classes.clone());
         for row in &file.rows {
             let truth = classes.index_of(&row.truth).expect("checked above");
-            all.add(truth, &row.p).map_err(|e| corrupt(e.to_string()))?;
+            let p = Probabilities::new(&classes, row.p.clone())
+                .map_err(|e| corrupt(e.to_string()))?
+                .with_decision(decision);
+            all.add_output(truth, &p)
+                .map_err(|e| corrupt(e.to_string()))?;
         }
         for summary in &file.cohorts {
             let claims = |what: &str| {
@@ -485,6 +523,7 @@ impl BaselineRecord {
             model: file.model,
             dataset: file.dataset,
             classes,
+            decision,
             cohorts: file.cohorts,
             rows: file.rows,
         })
@@ -500,6 +539,13 @@ impl BaselineRecord {
         out += &format!("  \"model\": {},\n", json(&self.model));
         out += &format!("  \"dataset\": {},\n", json(&self.dataset));
         out += &format!("  \"classes\": {},\n", json(&self.classes.names().to_vec()));
+        if let Some((class, at)) = self.decision {
+            let decision = RecordedDecision {
+                class: self.classes.name(class).to_string(),
+                at,
+            };
+            out += &format!("  \"decision\": {},\n", json(&decision));
+        }
         out += "  \"cohorts\": [";
         push_lines(&mut out, self.cohorts.iter().map(|c| json(c)));
         out += "],\n  \"rows\": [";
@@ -582,12 +628,14 @@ impl BaselineRecord {
                     row.truth
                 )));
             }
-            out.push(Probabilities::new(classes, row.p.clone()).map_err(|e| {
-                BaselineError::Corrupt {
-                    path: path.to_path_buf(),
-                    reason: e.to_string(),
-                }
-            })?);
+            out.push(
+                Probabilities::new(classes, row.p.clone())
+                    .map_err(|e| BaselineError::Corrupt {
+                        path: path.to_path_buf(),
+                        reason: e.to_string(),
+                    })?
+                    .with_decision(self.decision),
+            );
         }
         Ok(out)
     }

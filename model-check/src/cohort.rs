@@ -604,7 +604,7 @@ where
         for &c in members {
             results[c]
                 .get_or_insert_with(|| ClassificationMetrics::new(model_classes.clone()))
-                .add(truth, output.as_slice())?;
+                .add_output(truth, &output)?;
         }
         Ok(())
     })?;

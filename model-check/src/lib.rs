@@ -131,7 +131,7 @@ pub mod prelude {
     };
     pub use crate::model::{
         Classes, Classifier, Model, ModelError, ModelInfo, PredictionTable, Probabilities,
-        Regressor,
+        Regressor, decide_at,
     };
     pub use crate::perturb::{
         Augmenter, Template, Templates, change_case, change_numbers, contractions, noise,

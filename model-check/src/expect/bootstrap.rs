@@ -50,9 +50,9 @@ impl ClassRows {
             ranking: (0..truth.len()).collect(),
             classes,
         };
-        for (&t, p) in truth.iter().zip(predictions) {
-            let p = p.as_slice();
-            let predicted = crate::model::argmax(p);
+        for (&t, output) in truth.iter().zip(predictions) {
+            let p = output.as_slice();
+            let predicted = output.predicted();
             rows.predicted.push(predicted);
             rows.loss.push(-p[t].clamp(eps, 1.0 - eps).ln());
             rows.squared.push(

@@ -304,7 +304,7 @@ where
             by_group
                 .entry(name)
                 .or_insert_with(|| ClassificationMetrics::new(classes.clone()))
-                .add(truth[i], predictions[i].as_slice())?;
+                .add_output(truth[i], &predictions[i])?;
             Ok(())
         };
         match groups {

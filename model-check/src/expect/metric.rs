@@ -628,7 +628,7 @@ where
 
         let mut all = ClassificationMetrics::new(classes.clone());
         for (t, p) in truth.iter().zip(&predictions) {
-            all.add(*t, p.as_slice())?;
+            all.add_output(*t, p)?;
         }
         let examples = class_examples(&self.metric, class, &rows, &truth, &predictions, context);
 

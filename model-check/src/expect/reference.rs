@@ -72,7 +72,7 @@ fn rate_on(
     let classes = predictions[0].classes().clone();
     let mut m = ClassificationMetrics::new(classes);
     for (t, p) in truth.iter().zip(predictions) {
-        m.add(*t, p.as_slice())?;
+        m.add_output(*t, p)?;
     }
     Ok(metric
         .proportion(&m, class)

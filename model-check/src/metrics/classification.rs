@@ -100,11 +100,31 @@ impl ClassificationMetrics {
         &self.classes
     }
 
-    /// Adds a row: the true class's index and the probabilities in class order.
+    /// Adds a row: the true class's index and a classifier's output, read with its
+    /// decision threshold if it has one ([`decide_at`](crate::model::decide_at)).
+    pub fn add_output(
+        &mut self,
+        truth: usize,
+        output: &crate::model::Probabilities,
+    ) -> Result<(), MetricError> {
+        self.add_decided(truth, output.as_slice(), output.predicted())
+    }
+
+    /// Adds a row: the true class's index and the probabilities in class order; the
+    /// predicted class is the most probable (the first on ties).
     ///
     /// The probabilities must be finite, in `[0, 1]`; the model adapters check that they sum
     /// to one.
     pub fn add(&mut self, truth: usize, probabilities: &[f64]) -> Result<(), MetricError> {
+        self.add_decided(truth, probabilities, argmax(probabilities))
+    }
+
+    fn add_decided(
+        &mut self,
+        truth: usize,
+        probabilities: &[f64],
+        predicted: usize,
+    ) -> Result<(), MetricError> {
         let k = self.classes.len();
         if truth >= k {
             return Err(MetricError {
@@ -121,7 +141,11 @@ impl ClassificationMetrics {
                 reason: format!("probability {p} outside [0, 1]"),
             });
         }
-        let predicted = argmax(probabilities);
+        if predicted >= k {
+            return Err(MetricError {
+                reason: format!("predicted class index {predicted} out of range for {k} classes"),
+            });
+        }
         self.confusion[truth * k + predicted] += 1;
 
         let eps = f64::EPSILON;

@@ -29,6 +29,7 @@ mod predict;
 
 pub(crate) use cache::predict_rows;
 pub use predict::BATCH_SIZE;
+
 pub(crate) use predict::{call_model, panic_message, predict_batched};
 
 /// How far a row of probabilities may stray from summing to one: loose enough for a float32
@@ -244,6 +245,8 @@ impl fmt::Display for Classes {
 pub struct Probabilities {
     classes: Classes,
     p: Box<[f64]>,
+    /// A decision threshold: predict this class when its probability reaches the value.
+    decision: Option<(usize, f64)>,
 }
 
 impl Probabilities {
@@ -255,6 +258,7 @@ impl Probabilities {
         Ok(Probabilities {
             classes: classes.clone(),
             p: p.into_boxed_slice(),
+            decision: None,
         })
     }
 
@@ -275,7 +279,30 @@ impl Probabilities {
 
     /// The index of the predicted class: the most probable, the first on ties.
     pub fn predicted(&self) -> usize {
-        argmax(&self.p)
+        match self.decision {
+            None => argmax(&self.p),
+            Some((class, at)) if self.p[class] >= at => class,
+            // Below the threshold: the most probable of the other classes.
+            Some((class, _)) => (0..self.p.len())
+                .filter(|&c| c != class)
+                .fold(None, |best: Option<usize>, c| match best {
+                    Some(b) if self.p[b] >= self.p[c] => Some(b),
+                    _ => Some(c),
+                })
+                .unwrap_or(class),
+        }
+    }
+
+    /// The same probabilities read with a decision threshold `(class index, at)`, or without.
+    pub(crate) fn with_decision(mut self, decision: Option<(usize, f64)>) -> Self {
+        self.decision = decision;
+        self
+    }
+
+    /// The decision threshold these probabilities are read with, if any: the class predicted
+    /// when its probability reaches the value (see [`decide_at`]).
+    pub fn decision(&self) -> Option<(&str, f64)> {
+        self.decision.map(|(c, at)| (self.classes.name(c), at))
     }
 
     /// The predicted class's name.
@@ -556,9 +583,89 @@ where
                 Ok(Probabilities {
                     classes: self.classes.clone(),
                     p: p.into_boxed_slice(),
+                    decision: None,
                 })
             })
             .collect()
+    }
+}
+
+/// A classifier whose decisions are taken at a threshold: it predicts `class` when the
+/// probability of `class` is at least `at`, and otherwise the most probable other class —
+/// scikit-learn's `predict_proba(X)[:, 1] >= t` for a binary model. Probabilities, and so
+/// ROC AUC, log loss and calibration, are unchanged; every decision — accuracy, recall, flips,
+/// invariances — follows the threshold. The model's version names the threshold, so reports
+/// and the predict-once cache tell the two apart.
+///
+/// ```
+/// use model_check::model::{Classifier, Model, ModelInfo, decide_at};
+///
+/// let model = Classifier::from_fn(ModelInfo::new("lr", "1"), ["No", "Yes"], |b: &[f64]| {
+///     Ok(b.iter().map(|&p| vec![1.0 - p, p]).collect())
+/// })?;
+/// let cautious = decide_at(model, "Yes", 0.3)?;
+/// let out = cautious.predict(&[0.35, 0.2])?;
+/// assert_eq!((out[0].label(), out[1].label()), ("Yes", "No"));
+/// assert_eq!(out[0].of("Yes"), Some(0.35));
+/// assert_eq!(cautious.info().to_string(), "lr@1 (`Yes` at p ≥ 0.3)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide_at<M>(model: M, class: &str, at: f64) -> Result<Decided<M>, ModelError>
+where
+    M: Model<Output = Probabilities>,
+{
+    if !(0.0..=1.0).contains(&at) {
+        return Err(ModelError::failed(format!(
+            "decision threshold {at} for `{class}` is not a probability in [0, 1]"
+        ))
+        .in_model(model.info()));
+    }
+    let info = ModelInfo::new(
+        model.info().name(),
+        format!(
+            "{} (`{class}` at p ≥ {})",
+            model.info().version(),
+            crate::fmt::exact(at)
+        ),
+    );
+    Ok(Decided {
+        model,
+        info,
+        class: class.to_string(),
+        at,
+    })
+}
+
+/// A classifier read at a decision threshold; see [`decide_at`].
+#[derive(Debug, Clone)]
+pub struct Decided<M> {
+    model: M,
+    info: ModelInfo,
+    class: String,
+    at: f64,
+}
+
+impl<M: Model<Output = Probabilities>> Model for Decided<M> {
+    type Input = M::Input;
+    type Output = Probabilities;
+
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    fn predict(&self, batch: &[M::Input]) -> Result<Vec<Probabilities>, ModelError> {
+        let mut outputs = self.model.predict(batch)?;
+        for p in &mut outputs {
+            let class = p.classes.index_of(&self.class).ok_or_else(|| {
+                ModelError::failed(format!(
+                    "the decision threshold is for `{}`, which is not a class of the model (classes: {})",
+                    self.class, p.classes
+                ))
+                .in_model(&self.info)
+            })?;
+            p.decision = Some((class, self.at));
+        }
+        Ok(outputs)
     }
 }
 
@@ -851,6 +958,7 @@ impl PredictionTable<Probabilities> {
             let probabilities = Probabilities {
                 classes: classes.clone(),
                 p: p.clone().into_boxed_slice(),
+                decision: None,
             };
             insert_row(&mut rows, &record, id_at, probabilities, path, id_column)?;
         }
@@ -934,6 +1042,7 @@ impl PredictionTable<Probabilities> {
             let probabilities = Probabilities {
                 classes: classes.clone(),
                 p: p.into_boxed_slice(),
+                decision: None,
             };
             memory_row(&mut table, id, probabilities)?;
         }
@@ -975,6 +1084,7 @@ fn binary(classes: &Classes, p: f64) -> Result<Probabilities, String> {
     Ok(Probabilities {
         classes: classes.clone(),
         p: vec![1.0 - p, p].into_boxed_slice(),
+        decision: None,
     })
 }
 
