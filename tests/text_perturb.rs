@@ -658,6 +658,48 @@ fn contractions_expand_and_contract_back() {
 }
 
 #[test]
+fn a_contraction_closes_only_the_gap_it_leaves() {
+    // Reviews often space sentences with two blanks; contracting a pair must keep every
+    // other gap exactly as written. The second text is adapted from review 1526 of
+    // food_reviews_train.csv, double blanks and all ("absolutely  loves").
+    let text = "I do not like it.  Really.".to_string();
+    let contracted = contractions()
+        .contract_only()
+        .propose(&text, &mut seeded_rng(0))
+        .unwrap();
+    assert_eq!(text.apply(&contracted), "I don't like it.  Really.");
+
+    let review = "Our dog absolutely  loves it !  In less than 2 weeks we have seen a \
+                  noticeable difference.\tWe are not\nsure why.  Really pleased."
+        .to_string();
+    let contracted = contractions()
+        .contract_only()
+        .propose(&review, &mut seeded_rng(0))
+        .unwrap();
+    assert_eq!(
+        review.apply(&contracted),
+        "Our dog absolutely  loves it !  In less than 2 weeks we've seen a \
+         noticeable difference.\tWe aren't\nsure why.  Really pleased."
+    );
+    // Expanding and contracting back gives the text back, byte for byte.
+    let original = "We aren't sure, we've  seen it.".to_string();
+    let expanded = original.apply(
+        &contractions()
+            .expand_only()
+            .propose(&original, &mut seeded_rng(0))
+            .unwrap(),
+    );
+    assert_eq!(expanded, "We are not sure, we have  seen it.");
+    let back = expanded.apply(
+        &contractions()
+            .contract_only()
+            .propose(&expanded, &mut seeded_rng(0))
+            .unwrap(),
+    );
+    assert_eq!(back, original);
+}
+
+#[test]
 fn punctuation_changes_only_the_final_mark() {
     let strip = |t: &str| t.trim_end_matches(['.', '!']).to_string();
     for text in reviews() {

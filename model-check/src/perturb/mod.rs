@@ -109,29 +109,44 @@ pub fn token_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 impl Editable for String {
+    /// Replaces the edited tokens and keeps every gap between tokens as written, except the
+    /// gap a deleted token leaves: it goes with the gap before it (the gap after it, at the
+    /// start of the text), so `"I do not like it.  Really."` contracts to
+    /// `"I don't like it.  Really."`.
     fn apply(&self, edits: &[Edit]) -> Self {
         let spans = token_spans(self);
         let mut out = String::with_capacity(self.len() + 16);
         let mut cursor = 0;
+        // Whether a token has been written, and whether the next gap is to be dropped (after
+        // a deleted token that nothing was written before).
+        let mut written = false;
+        let mut drop_gap = false;
         for (i, &(start, end)) in spans.iter().enumerate() {
-            out.push_str(&self[cursor..start]);
-            match edits.iter().find(|e| e.position == i) {
+            let gap = &self[cursor..start];
+            let token = match edits.iter().find(|e| e.position == i) {
                 Some(Edit {
                     after: Value::Category(token),
                     ..
-                }) => out.push_str(token),
-                _ => out.push_str(&self[start..end]),
+                }) => token,
+                _ => &self[start..end],
+            };
+            if token.is_empty() {
+                if !written && !drop_gap {
+                    out.push_str(gap); // the text's leading blanks
+                }
+                drop_gap = !written;
+            } else {
+                if !drop_gap {
+                    out.push_str(gap);
+                }
+                drop_gap = false;
+                out.push_str(token);
+                written = true;
             }
             cursor = end;
         }
-        out.push_str(&self[cursor..]);
-        // Deleted tokens leave their separators: collapse runs of spaces they create.
-        if edits.iter().any(|e| e.after.as_category() == Some("")) {
-            out = out
-                .split(' ')
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+        if !drop_gap {
+            out.push_str(&self[cursor..]);
         }
         out
     }
@@ -230,9 +245,38 @@ mod tests {
             "I am having  a graet day!"
         );
         assert_eq!(text.apply(&[]), text);
+        // A deleted token takes the gap before it along; every other gap stays as written.
         assert_eq!(
             text.apply(&[token(1, "am", ""), token(4, "great", "fine")]),
-            "I having a fine day!"
+            "I having  a fine day!"
         );
+    }
+
+    #[test]
+    fn a_deleted_token_closes_only_its_own_gap() {
+        let text = "I do not like it.  Really.".to_string();
+        let contracted = [token(1, "do", "don't"), token(2, "not", "")];
+        assert_eq!(text.apply(&contracted), "I don't like it.  Really.");
+        // The gap before the deleted token goes, whatever it is; the one after stays.
+        let text = "We are\t not\nsure.".to_string();
+        assert_eq!(
+            text.apply(&[token(1, "are", "aren't"), token(2, "not", "")]),
+            "We aren't\nsure."
+        );
+        // At the start there is no gap before: the one after goes, leading blanks stay.
+        let text = "  not  bad  at all".to_string();
+        assert_eq!(text.apply(&[token(0, "not", "")]), "  bad  at all");
+        assert_eq!(
+            text.apply(&[token(0, "not", ""), token(1, "bad", "")]),
+            "  at all"
+        );
+        // At the end: the gap before goes, trailing blanks stay.
+        let text = "so  very good \n".to_string();
+        assert_eq!(text.apply(&[token(2, "good", "")]), "so  very \n");
+        assert_eq!(
+            text.apply(&[token(1, "very", ""), token(2, "good", "")]),
+            "so \n"
+        );
+        assert_eq!("alone".to_string().apply(&[token(0, "alone", "")]), "");
     }
 }
