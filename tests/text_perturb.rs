@@ -658,6 +658,29 @@ fn contractions_expand_and_contract_back() {
 }
 
 #[test]
+fn a_number_change_that_cannot_work_is_a_setting_error() {
+    for (bound, shown) in [
+        (f64::NAN, "NaN"),
+        (-0.2, "-0.2"),
+        (f64::NEG_INFINITY, "-inf"),
+    ] {
+        let err = change_numbers(bound).check().unwrap_err();
+        assert_eq!(err.setting(), "change_numbers(max_relative)");
+        assert_eq!(
+            err.to_string(),
+            format!("change_numbers(max_relative): must be a number at least 0, got {shown}")
+        );
+    }
+    // Above 1 is clamped to ±100%, as documented, and says so.
+    assert!(change_numbers(3.0).check().is_ok());
+    assert_eq!(
+        change_numbers(3.0).describe(),
+        "numbers changed by up to ±100%"
+    );
+    assert!(change_numbers(0.0).check().is_ok());
+}
+
+#[test]
 fn a_contraction_closes_only_the_gap_it_leaves() {
     // Reviews often space sentences with two blanks; contracting a pair must keep every
     // other gap exactly as written. The second text is adapted from review 1526 of

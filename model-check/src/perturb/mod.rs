@@ -12,6 +12,10 @@
 //!
 //! Every augmenter is seeded: it draws from the generator it is given, so the same seed gives
 //! the same variants.
+//!
+//! Constructors are builders and never fail; a setting that cannot work (`noise(-1.0)`, a
+//! shift by NaN) is reported by [`Augmenter::check`] as a [`SettingError`] naming it, which
+//! the expectations turn into an error outcome before the model is called.
 
 mod lexicon;
 mod tabular;
@@ -29,7 +33,79 @@ pub use text::{
     swap_words, synonyms, typos,
 };
 
-use crate::data::{Features, SeededRng, Value};
+use std::fmt;
+
+use crate::data::{DataError, Features, SeededRng, Value};
+
+/// An augmenter setting that cannot work — a negative or NaN noise scale, a shift by NaN,
+/// noise wider than an `f64` holds — naming the setting as written and why; returned by
+/// [`Augmenter::check`].
+///
+/// ```
+/// use model_check::perturb::{Augmenter, SettingError, noise};
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Loan { income: f64 }
+///
+/// let err: SettingError = noise::<Loan>(-1.0).check().unwrap_err();
+/// assert_eq!(err.setting(), "noise(scale)");
+/// assert_eq!(
+///     err.to_string(),
+///     "noise(scale): must be a finite number of standard deviations, at least 0, got -1"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    setting: String,
+    reason: String,
+}
+
+impl SettingError {
+    /// The setting `setting` (as a user wrote it: `noise(scale)`, `shift(tenure, by)`) is
+    /// wrong because of `reason`. For augmenters written outside this crate, too.
+    ///
+    /// ```
+    /// use model_check::perturb::SettingError;
+    ///
+    /// let err = SettingError::new("append(sentence)", "must not be empty");
+    /// assert_eq!(err.to_string(), "append(sentence): must not be empty");
+    /// ```
+    pub fn new(setting: impl Into<String>, reason: impl Into<String>) -> Self {
+        SettingError {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The setting at fault, as written: `noise(scale)`, `shift(tenure, by)`.
+    pub fn setting(&self) -> &str {
+        &self.setting
+    }
+
+    /// Why it cannot work.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.reason)
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// A bad augmenter setting is a bad setting of the data pipeline
+/// ([`DataError::Setting`]), like a template error.
+impl From<SettingError> for DataError {
+    fn from(e: SettingError) -> Self {
+        DataError::Setting {
+            reason: e.to_string(),
+        }
+    }
+}
 
 /// One change: the feature or token at `position` goes from `before` to `after`.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +247,29 @@ pub trait Augmenter<R> {
     where
         Self: Sized;
 
+    /// Whether the augmenter can propose variants as configured: `Err` naming the setting
+    /// that cannot work (a negative noise scale, a shift by NaN) or, once fitted, what it
+    /// learned that it cannot use (a feature whose spread overflows an `f64`). The
+    /// expectations check before and after fitting and report an error as an error outcome,
+    /// before the model is called; an augmenter whose check fails proposes nothing.
+    ///
+    /// The default accepts every setting: override it when the augmenter has settings.
+    ///
+    /// ```
+    /// use model_check::perturb::{Augmenter, shift};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Customer { tenure: f64 }
+    ///
+    /// assert!(shift(Customer::TENURE, 12.0).check().is_ok());
+    /// let err = shift(Customer::TENURE, f64::NAN).check().unwrap_err();
+    /// assert_eq!(err.to_string(), "shift(tenure, by): must be a finite number, got NaN");
+    /// ```
+    fn check(&self) -> Result<(), SettingError> {
+        Ok(())
+    }
+
     /// Proposes one variant of `row` as edits at distinct positions, drawing from `rng`;
     /// `None` when it cannot change this row (a text without a name, say).
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>>;
@@ -205,6 +304,11 @@ impl<R, A: Augmenter<R>, B: Augmenter<R>> Augmenter<R> for Then<A, B> {
 
     fn fit(&self, rows: &[R]) -> Self {
         Then(self.0.fit(rows), self.1.fit(rows))
+    }
+
+    fn check(&self) -> Result<(), SettingError> {
+        self.0.check()?;
+        self.1.check()
     }
 
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {

@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
-use super::{Augmenter, Edit};
+use super::{Augmenter, Edit, SettingError};
 use crate::data::{Feature, FeatureSpec, Features, Kind, NumberType, SeededRng, Value};
 
 /// A numeric field type: the floats and integers, or `Option` of them. [`noise`] and
@@ -146,6 +146,29 @@ fn names<R: Features>(indices: impl IntoIterator<Item = usize>) -> String {
     }
 }
 
+/// The sample standard deviation of `xs` (0 for fewer than two values; NaN when a value is
+/// not finite). It is computed on the values divided by a power of two near the largest, so
+/// that values whose squares overflow an `f64` (±1e308) still get their spread — the same
+/// number, bit for bit, as the plain formula wherever that does not overflow.
+fn sample_sd(xs: &[f64]) -> f64 {
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    if xs.iter().any(|x| !x.is_finite()) {
+        return f64::NAN;
+    }
+    let largest = xs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if largest == 0.0 {
+        return 0.0;
+    }
+    // 2^k ≤ largest, k in 0..=1023: dividing by it is exact and leaves every value below 2.
+    let unit = 2f64.powi((largest.log2().floor() as i32).clamp(0, 1023));
+    let n = xs.len() as f64;
+    let mean = xs.iter().map(|x| x / unit).sum::<f64>() / n;
+    let ss: f64 = xs.iter().map(|x| (x / unit - mean).powi(2)).sum();
+    (ss / (n - 1.0)).sqrt() * unit
+}
+
 /// What a fitted [`Noise`] knows about one feature.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Spread {
@@ -174,9 +197,12 @@ pub struct Noise<R> {
 /// floats are rounded to three significant digits of the noise; a feature that does not vary
 /// in the fitted rows, and a missing value, are left alone.
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `scale` is negative or not finite.
+/// [`check`](Augmenter::check) fails, naming the setting, when `scale` is negative or not
+/// finite, and once fitted when the noise on a feature is wider than an `f64` holds (values
+/// near ±1.8e308, or a huge scale): such a feature is refused, not skipped. (Values whose
+/// squares overflow, such as ±1e308, are noised like any other.)
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, noise};
@@ -201,10 +227,6 @@ pub struct Noise<R> {
 /// assert!(tenure.fract() == 0.0 && (0.0..=72.0).contains(&tenure));
 /// ```
 pub fn noise<R: Features>(scale: f64) -> Noise<R> {
-    assert!(
-        scale.is_finite() && scale >= 0.0,
-        "noise scale must be a non-negative number of standard deviations, got {scale}"
-    );
     Noise {
         scale,
         chosen: Vec::new(),
@@ -302,16 +324,9 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
                     .iter()
                     .filter_map(|r| r.value(index).as_number())
                     .collect();
-                let sd = if xs.len() < 2 {
-                    0.0
-                } else {
-                    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-                    let ss: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
-                    (ss / (xs.len() - 1) as f64).sqrt()
-                };
                 Spread {
                     index,
-                    sd,
+                    sd: sample_sd(&xs),
                     bounds: bounds(&schema[index], index, rows),
                 }
             })
@@ -322,11 +337,38 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
         }
     }
 
+    fn check(&self) -> Result<(), SettingError> {
+        let scale = self.scale;
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(SettingError::new(
+                "noise(scale)",
+                format!("must be a finite number of standard deviations, at least 0, got {scale}"),
+            ));
+        }
+        for spread in &self.fitted {
+            if !(scale * spread.sd).is_finite() {
+                let name = R::SCHEMA[spread.index].name();
+                return Err(SettingError::new(
+                    format!("noise({scale}) on `{name}`"),
+                    format!(
+                        "the noise's standard deviation ({scale} × sd, sd = {:.3e} in the fitted rows) is not a finite number; use a smaller scale, or rescale `{name}`",
+                        spread.sd
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
         let schema = R::SCHEMA;
         let mut edits = Vec::new();
         for spread in &self.fitted {
             let step = self.scale * spread.sd;
+            // A step that is negative, NaN or infinite fails `check`: nothing to propose.
+            if !(step.is_finite() && step >= 0.0) {
+                continue;
+            }
             let Ok(normal) = Normal::new(0.0, step) else {
                 continue;
             };
@@ -600,9 +642,9 @@ pub struct Shift<R> {
 /// rows, and rounded for an integer feature; a row already at the bound, or with the value
 /// missing, has no variant.
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `by` is not finite.
+/// [`check`](Augmenter::check) fails, naming the setting, when `by` is not finite.
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, shift};
@@ -624,7 +666,6 @@ pub struct Shift<R> {
 /// assert_eq!(after(&rows[2]), None); // already at the bound
 /// ```
 pub fn shift<R: Features, T: Numeric>(feature: Feature<R, T>, by: f64) -> Shift<R> {
-    assert!(by.is_finite(), "shift amount must be finite, got {by}");
     Shift {
         index: feature.index(),
         by,
@@ -656,6 +697,9 @@ impl<R: Features> fmt::Debug for Shift<R> {
 
 impl<R: Features + Clone> Shift<R> {
     fn variant(&self, row: &R) -> Option<Vec<Edit>> {
+        if !self.by.is_finite() {
+            return None; // fails `check`
+        }
         let before = row.value(self.index);
         let Value::Number(x) = before else {
             return None;
@@ -687,6 +731,17 @@ impl<R: Features + Clone> Augmenter<R> for Shift<R> {
         }
     }
 
+    fn check(&self) -> Result<(), SettingError> {
+        if self.by.is_finite() {
+            Ok(())
+        } else {
+            Err(SettingError::new(
+                format!("shift({}, by)", R::SCHEMA[self.index].name()),
+                format!("must be a finite number, got {}", self.by),
+            ))
+        }
+    }
+
     fn propose(&self, row: &R, _rng: &mut SeededRng) -> Option<Vec<Edit>> {
         self.variant(row)
     }
@@ -710,6 +765,34 @@ mod tests {
         let float = FeatureSpec::numeric("x", NumberType::Float);
         assert_eq!(settle(&float, 11.0, Some((0.5, 10.5))), 10.5);
         assert_eq!(settle(&float, -3.25, None), -3.25);
+    }
+
+    #[test]
+    fn the_spread_survives_values_whose_squares_overflow() {
+        // Sample sd of 2, 4, 4, 4, 5, 5, 7, 9: sqrt(32 / 7).
+        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert!((sample_sd(&xs) - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
+        // The plain formula, bit for bit, where it does not overflow.
+        let plain = |xs: &[f64]| {
+            let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+            let ss: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
+            (ss / (xs.len() - 1) as f64).sqrt()
+        };
+        let ys: Vec<f64> = (0..100)
+            .map(|i| (i as f64 * 0.37).sin() * 1e6 + 3.0)
+            .collect();
+        assert_eq!(sample_sd(&ys), plain(&ys));
+        let tiny: Vec<f64> = ys.iter().map(|y| y * 1e-9).collect();
+        assert_eq!(sample_sd(&tiny), plain(&tiny));
+        // ±1e308: squares overflow, the spread is sqrt(2) × 1e308 (scaled: ±1 has sd √2).
+        assert!(plain(&[1e308, -1e308]).is_infinite());
+        let sd = sample_sd(&[1e308, -1e308]);
+        assert!((sd / 1e308 - 2f64.sqrt()).abs() < 1e-15, "{sd}");
+        // A spread beyond f64::MAX, and a value that is not finite.
+        assert_eq!(sample_sd(&[1.7e308, -1.7e308]), f64::INFINITY);
+        assert!(sample_sd(&[1.0, f64::INFINITY]).is_nan());
+        assert_eq!(sample_sd(&[5.0]), 0.0);
+        assert_eq!(sample_sd(&[0.0, 0.0]), 0.0);
     }
 
     #[test]
