@@ -9,7 +9,9 @@ use std::sync::Arc;
 use model_check::data::seeded_rng;
 use model_check::expect::{CheckReport, directional, invariant};
 use model_check::model::{Model, ModelError, ModelInfo, Probabilities};
-use model_check::perturb::{Augmenter, Editable, Noise, noise, resample, shift, swap_protected};
+use model_check::perturb::{
+    Augmenter, Editable, Noise, SwapProtected, noise, resample, shift, swap_protected,
+};
 use model_check::prelude::*;
 
 #[derive(Categorical, Clone, Copy, Debug, PartialEq)]
@@ -201,6 +203,87 @@ fn a_model_reading_a_protected_feature_fails_swap_protected_and_one_ignoring_it_
         );
         assert!(example.detail.contains("(label "), "{}", example.detail);
     }
+}
+
+#[test]
+fn swap_protected_can_be_limited_to_some_protected_features() {
+    let data = dataset(300);
+    // Reads the region (west raises churn) and ignores sex.
+    let reads_region = |c: &Customer| tenure_score(c) + if c.region == "west" { 1.5 } else { 0.0 };
+    let run = |swap: SwapProtected<Customer>| {
+        check(logistic("reads-region", reads_region), data.clone())
+            .expect(invariant(swap))
+            .run(1)
+            .outcomes
+            .remove(0)
+    };
+    // The variants tested, from the note's "k of N variants".
+    let variants = |outcome: &Outcome| {
+        let words: Vec<&str> = outcome.note.as_deref().unwrap().split(' ').collect();
+        words
+            .windows(2)
+            .find_map(|w| {
+                (w[1].trim_end_matches(';') == "variants")
+                    .then(|| w[0].parse::<usize>().ok())
+                    .flatten()
+            })
+            .unwrap()
+    };
+
+    let everything = run(swap_protected());
+    assert_eq!(everything.verdict, Verdict::Fail);
+    assert_eq!(variants(&everything), 900);
+
+    // Sex alone: one variant per row (its other value), and none changes the prediction.
+    let sex = run(swap_protected().only(Customer::FEMALE));
+    assert_eq!(sex.verdict, Verdict::Pass, "{sex:#?}");
+    assert_eq!(variants(&sex), 300);
+    assert_eq!(
+        sex.expectation,
+        "predictions keep their label under the protected feature female set to each of its other values"
+    );
+
+    // The region alone: its two other values per row, and every failure is a region swap.
+    let region = run(swap_protected().only(Customer::REGION));
+    assert_eq!(region.verdict, Verdict::Fail);
+    assert_eq!(variants(&region), 600);
+    assert_eq!(region.evidence.estimate, everything.evidence.estimate);
+    for example in &region.examples {
+        assert!(example.detail.starts_with("region: "), "{}", example.detail);
+    }
+
+    // Both, named: the same variants as every protected feature; a feature named twice
+    // counts once.
+    let both = swap_protected()
+        .only(Customer::REGION)
+        .only(Customer::FEMALE)
+        .only(Customer::REGION);
+    assert_eq!(
+        both.describe(),
+        "each of the protected features female, region set to each of its other values"
+    );
+    let rows = customers(30);
+    let (all, named) = (swap_protected().fit(&rows), both.fit(&rows));
+    for row in &rows {
+        assert_eq!(all.enumerate(row), named.enumerate(row));
+    }
+    // The limit survives fitting, and applies when proposing too.
+    let fitted = swap_protected().only(Customer::FEMALE).fit(&rows);
+    let mut rng = seeded_rng(3);
+    for row in &rows {
+        let edits = fitted.propose(row, &mut rng).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].position, Customer::FEMALE.index());
+        assert_eq!(fitted.enumerate(row).unwrap().len(), 1);
+    }
+
+    // A feature that is not protected is a setting error, not a silent no-op.
+    let outcome = run(swap_protected().only(Customer::TENURE));
+    assert_eq!(outcome.verdict, Verdict::Error, "{outcome:#?}");
+    assert_eq!(
+        outcome.note.as_deref().unwrap(),
+        "swap_protected().only(tenure): `tenure` is not protected; mark it #[features(protected)], or use resample(..) for a feature that is not"
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! - [`noise`]: Gaussian noise on numeric features, scaled to each feature's spread;
 //! - [`resample`]: another value of one feature, from its declared or observed levels;
-//! - [`swap_protected`]: each protected feature set to each of its other values;
+//! - [`swap_protected`]: each protected feature (or [some](SwapProtected::only)) set to each
+//!   of its other values;
 //! - [`shift`]: a numeric feature moved by a fixed amount, for directional tests.
 //!
 //! Every value they propose is inside the feature's declared range (else the range observed
@@ -489,6 +490,9 @@ impl<R: Features + Clone> Augmenter<R> for Resample<R> {
 pub struct SwapProtected<R> {
     /// Each protected feature with the values it can take.
     features: Vec<(usize, Vec<Value>)>,
+    /// The features [`only`](SwapProtected::only) limits the swaps to, by index; empty for
+    /// every protected feature.
+    only: Vec<usize>,
     _row: PhantomData<fn(&R)>,
 }
 
@@ -500,6 +504,8 @@ pub struct SwapProtected<R> {
 ///
 /// When combined with another augmenter ([`Augmenter::then`]) it proposes instead: every
 /// protected feature set to one of its other values, drawn at random.
+///
+/// [`only`](SwapProtected::only) limits the swaps to some protected features.
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, Editable, swap_protected};
@@ -527,11 +533,11 @@ pub struct SwapProtected<R> {
 /// assert_eq!(rows[0].describe_edit(&variants[0][0]), "female: 0 → 1");
 /// ```
 pub fn swap_protected<R: Features>() -> SwapProtected<R> {
-    SwapProtected::fitted_on(&[])
+    SwapProtected::fitted_on(&[], Vec::new())
 }
 
 impl<R: Features> SwapProtected<R> {
-    fn fitted_on(rows: &[R]) -> Self {
+    fn fitted_on(rows: &[R], only: Vec<usize>) -> Self {
         SwapProtected {
             features: R::SCHEMA
                 .iter()
@@ -539,8 +545,54 @@ impl<R: Features> SwapProtected<R> {
                 .filter(|(_, spec)| spec.is_protected())
                 .map(|(i, spec)| (i, domain(spec, i, rows)))
                 .collect(),
+            only,
             _row: PhantomData,
         }
+    }
+
+    /// Swaps `feature` (call again for more features) instead of every protected feature:
+    /// a fairness test about one attribute, or one attribute at a time. The feature must be
+    /// protected (`#[features(protected)]`); another is a setting error when the augmenter
+    /// is [checked](Augmenter::check) — use [`resample`] for features that are not.
+    ///
+    /// ```
+    /// use model_check::perturb::{Augmenter, Editable, swap_protected};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Applicant {
+    ///     income: f64,
+    ///     #[features(protected)]
+    ///     female: bool,
+    ///     #[features(protected)]
+    ///     region: String,
+    /// }
+    ///
+    /// let rows = vec![
+    ///     Applicant { income: 30.0, female: false, region: "north".into() },
+    ///     Applicant { income: 60.0, female: true, region: "south".into() },
+    /// ];
+    /// let sex = swap_protected().only(Applicant::FEMALE).fit(&rows);
+    /// let variants = sex.enumerate(&rows[0]).unwrap();
+    /// assert_eq!(variants.len(), 1); // the region stays
+    /// assert_eq!(rows[0].describe_edit(&variants[0][0]), "female: 0 → 1");
+    /// assert_eq!(sex.describe(), "the protected feature female set to each of its other values");
+    ///
+    /// let err = swap_protected().only(Applicant::INCOME).check().unwrap_err();
+    /// assert_eq!(err.setting(), "swap_protected().only(income)");
+    /// ```
+    pub fn only<T>(mut self, feature: Feature<R, T>) -> Self {
+        if !self.only.contains(&feature.index()) {
+            self.only.push(feature.index());
+        }
+        self
+    }
+
+    /// The protected features swapped, with their values, in schema order.
+    fn swapped(&self) -> impl Iterator<Item = &(usize, Vec<Value>)> {
+        self.features
+            .iter()
+            .filter(|(i, _)| self.only.is_empty() || self.only.contains(i))
     }
 }
 
@@ -548,6 +600,7 @@ impl<R> Clone for SwapProtected<R> {
     fn clone(&self) -> Self {
         SwapProtected {
             features: self.features.clone(),
+            only: self.only.clone(),
             _row: PhantomData,
         }
     }
@@ -558,8 +611,7 @@ impl<R: Features> fmt::Debug for SwapProtected<R> {
         let schema = R::SCHEMA;
         f.debug_map()
             .entries(
-                self.features
-                    .iter()
+                self.swapped()
                     .map(|(i, values)| (schema[*i].name(), values)),
             )
             .finish()
@@ -568,7 +620,20 @@ impl<R: Features> fmt::Debug for SwapProtected<R> {
 
 impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
     fn describe(&self) -> String {
-        let protected: Vec<&str> = R::SCHEMA.protected().map(|f| f.name()).collect();
+        let schema = R::SCHEMA;
+        if !self.only.is_empty() {
+            let mut named = self.only.clone();
+            named.sort_unstable();
+            let names: Vec<&str> = named.iter().map(|&i| schema[i].name()).collect();
+            return match names.as_slice() {
+                [one] => format!("the protected feature {one} set to each of its other values"),
+                _ => format!(
+                    "each of the protected features {} set to each of its other values",
+                    names.join(", ")
+                ),
+            };
+        }
+        let protected: Vec<&str> = schema.protected().map(|f| f.name()).collect();
         if protected.is_empty() {
             "protected features swapped (none is declared: mark them #[features(protected)])".into()
         } else {
@@ -580,12 +645,28 @@ impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
     }
 
     fn fit(&self, rows: &[R]) -> Self {
-        SwapProtected::fitted_on(rows)
+        SwapProtected::fitted_on(rows, self.only.clone())
+    }
+
+    fn check(&self) -> Result<(), SettingError> {
+        let schema = R::SCHEMA;
+        match self.only.iter().find(|&&i| !schema[i].is_protected()) {
+            Some(&i) => {
+                let name = schema[i].name();
+                Err(SettingError::new(
+                    format!("swap_protected().only({name})"),
+                    format!(
+                        "`{name}` is not protected; mark it #[features(protected)], or use resample(..) for a feature that is not"
+                    ),
+                ))
+            }
+            None => Ok(()),
+        }
     }
 
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
         let mut edits = Vec::new();
-        for (index, values) in &self.features {
+        for (index, values) in self.swapped() {
             let before = row.value(*index);
             if before == Value::Missing {
                 continue;
@@ -608,7 +689,7 @@ impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
 
     fn enumerate(&self, row: &R) -> Option<Vec<Vec<Edit>>> {
         let mut variants = Vec::new();
-        for (index, values) in &self.features {
+        for (index, values) in self.swapped() {
             let before = row.value(*index);
             if before == Value::Missing {
                 continue;
