@@ -666,6 +666,12 @@ fn a_number_change_that_cannot_work_is_a_setting_error() {
     ] {
         let err = change_numbers(bound).check().unwrap_err();
         assert_eq!(err.setting(), "change_numbers(max_relative)");
+        // Proposed anyway, without the check, it changes nothing.
+        let stars = "5 stars out of 10".to_string();
+        assert_eq!(
+            change_numbers(bound).propose(&stars, &mut seeded_rng(0)),
+            None
+        );
         assert_eq!(
             err.to_string(),
             format!("change_numbers(max_relative): must be a number at least 0, got {shown}")

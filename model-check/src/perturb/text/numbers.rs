@@ -54,9 +54,14 @@ pub fn change_numbers(max_relative: f64) -> ChangeNumbers {
 }
 
 impl ChangeNumbers {
-    /// The relative bound in use: the setting, at most 1.
+    /// The relative bound in use: the setting, at most 1 (NaN stays NaN; `f64::min` would
+    /// turn it into 1).
     fn bound(&self) -> f64 {
-        self.max_relative.min(1.0)
+        if self.max_relative > 1.0 {
+            1.0
+        } else {
+            self.max_relative
+        }
     }
 }
 
