@@ -13,15 +13,20 @@
 //! Every augmenter is seeded: it draws from the generator it is given, so the same seed gives
 //! the same variants.
 //!
+//! [`augment`] makes a dataset of variants, and [`write_csv`] writes it (or template texts)
+//! as CSV: synthetic data to train on.
+//!
 //! Constructors are builders and never fail; a setting that cannot work (`noise(-1.0)`, a
 //! shift by NaN) is reported by [`Augmenter::check`] as a [`SettingError`] naming it, which
 //! the expectations turn into an error outcome before the model is called.
 
+mod export;
 mod lexicon;
 mod tabular;
 mod template;
 mod text;
 
+pub use export::{CsvColumns, CsvRow, augment, write_csv};
 pub use lexicon::{Gender, Lexicon, PartOfSpeech};
 pub use tabular::{
     Noise, Numeric, Resample, Shift, SwapProtected, noise, resample, shift, swap_protected,
