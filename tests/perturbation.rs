@@ -9,7 +9,9 @@ use std::sync::Arc;
 use model_check::data::seeded_rng;
 use model_check::expect::{CheckReport, directional, invariant};
 use model_check::model::{Model, ModelError, ModelInfo, Probabilities};
-use model_check::perturb::{Augmenter, Editable, noise, resample, shift, swap_protected};
+use model_check::perturb::{
+    Augmenter, Editable, Noise, SwapProtected, noise, resample, shift, swap_protected,
+};
 use model_check::prelude::*;
 
 #[derive(Categorical, Clone, Copy, Debug, PartialEq)]
@@ -201,6 +203,87 @@ fn a_model_reading_a_protected_feature_fails_swap_protected_and_one_ignoring_it_
         );
         assert!(example.detail.contains("(label "), "{}", example.detail);
     }
+}
+
+#[test]
+fn swap_protected_can_be_limited_to_some_protected_features() {
+    let data = dataset(300);
+    // Reads the region (west raises churn) and ignores sex.
+    let reads_region = |c: &Customer| tenure_score(c) + if c.region == "west" { 1.5 } else { 0.0 };
+    let run = |swap: SwapProtected<Customer>| {
+        check(logistic("reads-region", reads_region), data.clone())
+            .expect(invariant(swap))
+            .run(1)
+            .outcomes
+            .remove(0)
+    };
+    // The variants tested, from the note's "k of N variants".
+    let variants = |outcome: &Outcome| {
+        let words: Vec<&str> = outcome.note.as_deref().unwrap().split(' ').collect();
+        words
+            .windows(2)
+            .find_map(|w| {
+                (w[1].trim_end_matches(';') == "variants")
+                    .then(|| w[0].parse::<usize>().ok())
+                    .flatten()
+            })
+            .unwrap()
+    };
+
+    let everything = run(swap_protected());
+    assert_eq!(everything.verdict, Verdict::Fail);
+    assert_eq!(variants(&everything), 900);
+
+    // Sex alone: one variant per row (its other value), and none changes the prediction.
+    let sex = run(swap_protected().only(Customer::FEMALE));
+    assert_eq!(sex.verdict, Verdict::Pass, "{sex:#?}");
+    assert_eq!(variants(&sex), 300);
+    assert_eq!(
+        sex.expectation,
+        "predictions keep their label under the protected feature female set to each of its other values"
+    );
+
+    // The region alone: its two other values per row, and every failure is a region swap.
+    let region = run(swap_protected().only(Customer::REGION));
+    assert_eq!(region.verdict, Verdict::Fail);
+    assert_eq!(variants(&region), 600);
+    assert_eq!(region.evidence.estimate, everything.evidence.estimate);
+    for example in &region.examples {
+        assert!(example.detail.starts_with("region: "), "{}", example.detail);
+    }
+
+    // Both, named: the same variants as every protected feature; a feature named twice
+    // counts once.
+    let both = swap_protected()
+        .only(Customer::REGION)
+        .only(Customer::FEMALE)
+        .only(Customer::REGION);
+    assert_eq!(
+        both.describe(),
+        "each of the protected features female, region set to each of its other values"
+    );
+    let rows = customers(30);
+    let (all, named) = (swap_protected().fit(&rows), both.fit(&rows));
+    for row in &rows {
+        assert_eq!(all.enumerate(row), named.enumerate(row));
+    }
+    // The limit survives fitting, and applies when proposing too.
+    let fitted = swap_protected().only(Customer::FEMALE).fit(&rows);
+    let mut rng = seeded_rng(3);
+    for row in &rows {
+        let edits = fitted.propose(row, &mut rng).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert_eq!(edits[0].position, Customer::FEMALE.index());
+        assert_eq!(fitted.enumerate(row).unwrap().len(), 1);
+    }
+
+    // A feature that is not protected is a setting error, not a silent no-op.
+    let outcome = run(swap_protected().only(Customer::TENURE));
+    assert_eq!(outcome.verdict, Verdict::Error, "{outcome:#?}");
+    assert_eq!(
+        outcome.note.as_deref().unwrap(),
+        "swap_protected().only(tenure): `tenure` is not protected; mark it #[features(protected)], or use resample(..) for a feature that is not"
+    );
 }
 
 #[test]
@@ -453,6 +536,174 @@ fn invalid_settings_are_error_outcomes_with_a_message() {
             .run(1),
     );
     assert!(no_class.contains("must_not_raise"));
+}
+
+#[test]
+fn bad_augmenter_settings_are_error_outcomes_naming_the_setting() {
+    let data = dataset(50);
+    let calls = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let model = || Counting {
+        inner: logistic("augmenter-settings", tenure_score),
+        calls: calls.clone(),
+    };
+    let error = |report: CheckReport| {
+        let outcome = &report.outcomes[0];
+        assert_eq!(outcome.verdict, Verdict::Error, "{outcome:#?}");
+        outcome.note.clone().unwrap()
+    };
+    let invariant_under = |augmenter: Noise<Customer>| {
+        error(
+            check(model(), data.clone())
+                .expect(invariant(augmenter))
+                .run(1),
+        )
+    };
+    let scale = "noise(scale): must be a finite number of standard deviations, at least 0";
+    assert_eq!(invariant_under(noise(-1.0)), format!("{scale}, got -1"));
+    assert_eq!(
+        invariant_under(noise(f64::NAN)),
+        format!("{scale}, got NaN")
+    );
+    assert_eq!(
+        invariant_under(noise(f64::INFINITY).on(Customer::TENURE)),
+        format!("{scale}, got inf")
+    );
+    // Combined augmenters check both parts.
+    let combined = error(
+        check(model(), data.clone())
+            .expect(invariant(swap_protected().then(noise(-0.5))))
+            .run(1),
+    );
+    assert_eq!(combined, format!("{scale}, got -0.5"));
+
+    let by = "shift(tenure, by): must be a finite number";
+    for (amount, shown) in [(f64::NAN, "NaN"), (f64::NEG_INFINITY, "-inf")] {
+        let directional = error(
+            check(model(), data.clone())
+                .expect(directional(shift(Customer::TENURE, amount)).must_not_raise("Yes"))
+                .run(1),
+        );
+        assert_eq!(directional, format!("{by}, got {shown}"));
+        let invariant = error(
+            check(model(), data.clone())
+                .expect(invariant(shift(Customer::TENURE, amount)))
+                .run(1),
+        );
+        assert_eq!(invariant, format!("{by}, got {shown}"));
+    }
+    // A bad setting is found before the model is asked anything.
+    assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+#[derive(Features, Clone, Debug)]
+struct Wide {
+    x: f64,
+    y: f64,
+}
+
+/// Forty rows with `x` spread evenly over [-1e308, 1e308] (the squares of such values
+/// overflow an f64; their spread does not), labelled by its sign, and a model that reads
+/// only that sign.
+fn huge() -> (
+    Dataset<Wide>,
+    impl Model<Input = Wide, Output = Probabilities> + 'static,
+) {
+    let rows: Vec<Wide> = (0..40)
+        .map(|i| Wide {
+            x: 1e308 * (i as f64 / 19.5 - 1.0),
+            y: i as f64,
+        })
+        .collect();
+    let labels = Labels::classes(rows.iter().map(|r| if r.x > 0.0 { "up" } else { "down" }));
+    let data = Dataset::from_rows(rows, labels.unwrap()).unwrap();
+    let model = Classifier::from_fn(
+        ModelInfo::new("sign", "1"),
+        ["down", "up"],
+        |b: &[Wide]| {
+            Ok(b.iter()
+                .map(|r| {
+                    if r.x > 0.0 {
+                        vec![0.1, 0.9]
+                    } else {
+                        vec![0.9, 0.1]
+                    }
+                })
+                .collect())
+        },
+    )
+    .unwrap();
+    (data, model)
+}
+
+#[test]
+fn noise_on_a_feature_whose_squares_overflow_is_drawn_or_refused_never_skipped() {
+    let (data, model) = huge();
+    let rows = data.rows().to_vec();
+    let report = check(model, data.clone())
+        .expect(invariant(noise(0.1).on(Wide::X)))
+        .run(3);
+    let outcome = &report.outcomes[0];
+    assert_ne!(outcome.verdict, Verdict::Inconclusive, "{outcome:#?}");
+    assert_ne!(outcome.verdict, Verdict::Error, "{outcome:#?}");
+
+    // The sample sd of an even grid of 40 points with step 1e308 / 19.5:
+    // step × sqrt(n (n + 1) / 12).
+    let sd = 1e308 / 19.5 * (40.0f64 * 41.0 / 12.0).sqrt();
+    let fitted = noise(0.1).on(Wide::X).fit(&rows);
+    let mut rng = seeded_rng(8);
+    let mut moves = Vec::new();
+    for row in &rows {
+        for _ in 0..50 {
+            let Some(edits) = fitted.propose(row, &mut rng) else {
+                continue;
+            };
+            assert_eq!(edits.len(), 1);
+            let after = edits[0].after.as_number().unwrap();
+            assert!((-1e308..=1e308).contains(&after), "{after}");
+            // Away from the bounds nothing is clamped: the moves are N(0, (0.1 sd)²).
+            if row.x.abs() < 0.5e308 {
+                moves.push((after - row.x) / sd);
+            }
+        }
+    }
+    // The twenty rows in the middle get a variant from every draw.
+    assert_eq!(moves.len(), 20 * 50);
+    let var = moves.iter().map(|m| m * m).sum::<f64>() / moves.len() as f64;
+    assert!(
+        (var.sqrt() - 0.1).abs() < 0.01,
+        "sd of the moves / sd = {}",
+        var.sqrt()
+    );
+
+    // Noise of 10 × sd does not fit in an f64: an error naming the feature, not a silent
+    // skip under a description that names it.
+    let (data, model) = huge();
+    let report = check(model, data)
+        .expect(invariant(noise(10.0).on(Wide::X).on(Wide::Y)))
+        .run(3);
+    let outcome = &report.outcomes[0];
+    assert_eq!(outcome.verdict, Verdict::Error, "{outcome:#?}");
+    assert_eq!(
+        outcome.note.as_deref().unwrap(),
+        format!(
+            "noise(10) on `x`: the noise's standard deviation (10 × sd, sd = {sd:.3e} in the fitted rows) is not a finite number; use a smaller scale, or rescale `x`"
+        )
+    );
+    // A spread that is itself beyond f64::MAX (√2 × 1.7e308) is refused at any scale.
+    let two = [
+        Wide { x: 1.7e308, y: 0.0 },
+        Wide {
+            x: -1.7e308,
+            y: 1.0,
+        },
+    ];
+    let err = noise(0.01).fit(&two).check().unwrap_err();
+    assert_eq!(err.setting(), "noise(0.01) on `x`");
+    assert!(
+        err.reason().contains("sd = inf in the fitted rows"),
+        "{err}"
+    );
+    assert!(noise(0.01).on(Wide::Y).fit(&two).check().is_ok());
 }
 
 #[test]

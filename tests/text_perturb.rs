@@ -658,6 +658,77 @@ fn contractions_expand_and_contract_back() {
 }
 
 #[test]
+fn a_number_change_that_cannot_work_is_a_setting_error() {
+    for (bound, shown) in [
+        (f64::NAN, "NaN"),
+        (-0.2, "-0.2"),
+        (f64::NEG_INFINITY, "-inf"),
+    ] {
+        let err = change_numbers(bound).check().unwrap_err();
+        assert_eq!(err.setting(), "change_numbers(max_relative)");
+        // Proposed anyway, without the check, it changes nothing.
+        let stars = "5 stars out of 10".to_string();
+        assert_eq!(
+            change_numbers(bound).propose(&stars, &mut seeded_rng(0)),
+            None
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("change_numbers(max_relative): must be a number at least 0, got {shown}")
+        );
+    }
+    // Above 1 is clamped to ±100%, as documented, and says so.
+    assert!(change_numbers(3.0).check().is_ok());
+    assert_eq!(
+        change_numbers(3.0).describe(),
+        "numbers changed by up to ±100%"
+    );
+    assert!(change_numbers(0.0).check().is_ok());
+}
+
+#[test]
+fn a_contraction_closes_only_the_gap_it_leaves() {
+    // Reviews often space sentences with two blanks; contracting a pair must keep every
+    // other gap exactly as written. The second text is adapted from review 1526 of
+    // food_reviews_train.csv, double blanks and all ("absolutely  loves").
+    let text = "I do not like it.  Really.".to_string();
+    let contracted = contractions()
+        .contract_only()
+        .propose(&text, &mut seeded_rng(0))
+        .unwrap();
+    assert_eq!(text.apply(&contracted), "I don't like it.  Really.");
+
+    let review = "Our dog absolutely  loves it !  In less than 2 weeks we have seen a \
+                  noticeable difference.\tWe are not\nsure why.  Really pleased."
+        .to_string();
+    let contracted = contractions()
+        .contract_only()
+        .propose(&review, &mut seeded_rng(0))
+        .unwrap();
+    assert_eq!(
+        review.apply(&contracted),
+        "Our dog absolutely  loves it !  In less than 2 weeks we've seen a \
+         noticeable difference.\tWe aren't\nsure why.  Really pleased."
+    );
+    // Expanding and contracting back gives the text back, byte for byte.
+    let original = "We aren't sure, we've  seen it.".to_string();
+    let expanded = original.apply(
+        &contractions()
+            .expand_only()
+            .propose(&original, &mut seeded_rng(0))
+            .unwrap(),
+    );
+    assert_eq!(expanded, "We are not sure, we have  seen it.");
+    let back = expanded.apply(
+        &contractions()
+            .contract_only()
+            .propose(&expanded, &mut seeded_rng(0))
+            .unwrap(),
+    );
+    assert_eq!(back, original);
+}
+
+#[test]
 fn punctuation_changes_only_the_final_mark() {
     let strip = |t: &str| t.trim_end_matches(['.', '!']).to_string();
     for text in reviews() {

@@ -8,7 +8,9 @@
 //! [`directional`] states that a change may not raise (or lower) the probability of a class
 //! ([`must_not_raise`](Directional::must_not_raise)): more tenure must not raise P(churn).
 //!
-//! How they run: the augmenter is fitted on the whole dataset and proposes
+//! How they run: the augmenter is [checked](Augmenter::check), fitted on the whole dataset
+//! and checked again — a setting that cannot work is an error outcome naming it, before the
+//! model is called — and proposes
 //! [`multiplier`](Invariant::multiplier) variants of each selected row (or, for augmenters
 //! that enumerate, every variant once); the originals come from the predict-once cache and
 //! the variants are predicted in one batched pass. By default any failing variant fails the
@@ -69,7 +71,7 @@ use crate::cohort::{BATCH_SIZE, EvalError};
 use crate::data::seeded_rng;
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Classes, Model, Probabilities};
-use crate::perturb::{Augmenter, Edit, Editable};
+use crate::perturb::{Augmenter, Edit, Editable, SettingError};
 
 /// Variants proposed per row unless told otherwise.
 pub const DEFAULT_MULTIPLIER: usize = 5;
@@ -550,6 +552,13 @@ where
     M::Input: Editable,
     A: Augmenter<M::Input>,
 {
+    // The augmenter's settings, then what it learned from the data: a setting that cannot
+    // work is an error before the model is asked anything.
+    let setting = |e: SettingError| setting_error(e.to_string());
+    augmenter.check().map_err(setting)?;
+    let fitted = augmenter.fit(context.data().rows());
+    fitted.check().map_err(setting)?;
+
     let originals = context.predictions()?;
     let rows = context.rows().to_vec();
     let Some(first) = originals.first() else {
@@ -563,7 +572,6 @@ where
 
     // Propose every variant, drawing from one generator in row order: same seed, same
     // variants.
-    let fitted = augmenter.fit(context.data().rows());
     let mut rng = seeded_rng(context.seed());
     let mut variants = Vec::new();
     let mut inputs = Vec::new();

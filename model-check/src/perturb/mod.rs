@@ -12,12 +12,21 @@
 //!
 //! Every augmenter is seeded: it draws from the generator it is given, so the same seed gives
 //! the same variants.
+//!
+//! [`augment`] makes a dataset of variants, and [`write_csv`] writes it (or template texts)
+//! as CSV: synthetic data to train on.
+//!
+//! Constructors are builders and never fail; a setting that cannot work (`noise(-1.0)`, a
+//! shift by NaN) is reported by [`Augmenter::check`] as a [`SettingError`] naming it, which
+//! the expectations turn into an error outcome before the model is called.
 
+mod export;
 mod lexicon;
 mod tabular;
 mod template;
 mod text;
 
+pub use export::{CsvColumns, CsvRow, augment, write_csv};
 pub use lexicon::{Gender, Lexicon, PartOfSpeech};
 pub use tabular::{
     Noise, Numeric, Resample, Shift, SwapProtected, noise, resample, shift, swap_protected,
@@ -29,7 +38,79 @@ pub use text::{
     swap_words, synonyms, typos,
 };
 
-use crate::data::{Features, SeededRng, Value};
+use std::fmt;
+
+use crate::data::{DataError, Features, SeededRng, Value};
+
+/// An augmenter setting that cannot work — a negative or NaN noise scale, a shift by NaN,
+/// noise wider than an `f64` holds — naming the setting as written and why; returned by
+/// [`Augmenter::check`].
+///
+/// ```
+/// use model_check::perturb::{Augmenter, SettingError, noise};
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Loan { income: f64 }
+///
+/// let err: SettingError = noise::<Loan>(-1.0).check().unwrap_err();
+/// assert_eq!(err.setting(), "noise(scale)");
+/// assert_eq!(
+///     err.to_string(),
+///     "noise(scale): must be a finite number of standard deviations, at least 0, got -1"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingError {
+    setting: String,
+    reason: String,
+}
+
+impl SettingError {
+    /// The setting `setting` (as a user wrote it: `noise(scale)`, `shift(tenure, by)`) is
+    /// wrong because of `reason`. For augmenters written outside this crate, too.
+    ///
+    /// ```
+    /// use model_check::perturb::SettingError;
+    ///
+    /// let err = SettingError::new("append(sentence)", "must not be empty");
+    /// assert_eq!(err.to_string(), "append(sentence): must not be empty");
+    /// ```
+    pub fn new(setting: impl Into<String>, reason: impl Into<String>) -> Self {
+        SettingError {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The setting at fault, as written: `noise(scale)`, `shift(tenure, by)`.
+    pub fn setting(&self) -> &str {
+        &self.setting
+    }
+
+    /// Why it cannot work.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.setting, self.reason)
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// A bad augmenter setting is a bad setting of the data pipeline
+/// ([`DataError::Setting`]), like a template error.
+impl From<SettingError> for DataError {
+    fn from(e: SettingError) -> Self {
+        DataError::Setting {
+            reason: e.to_string(),
+        }
+    }
+}
 
 /// One change: the feature or token at `position` goes from `before` to `after`.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,29 +190,44 @@ pub fn token_spans(text: &str) -> Vec<(usize, usize)> {
 }
 
 impl Editable for String {
+    /// Replaces the edited tokens and keeps every gap between tokens as written, except the
+    /// gap a deleted token leaves: it goes with the gap before it (the gap after it, at the
+    /// start of the text), so `"I do not like it.  Really."` contracts to
+    /// `"I don't like it.  Really."`.
     fn apply(&self, edits: &[Edit]) -> Self {
         let spans = token_spans(self);
         let mut out = String::with_capacity(self.len() + 16);
         let mut cursor = 0;
+        // Whether a token has been written, and whether the next gap is to be dropped (after
+        // a deleted token that nothing was written before).
+        let mut written = false;
+        let mut drop_gap = false;
         for (i, &(start, end)) in spans.iter().enumerate() {
-            out.push_str(&self[cursor..start]);
-            match edits.iter().find(|e| e.position == i) {
+            let gap = &self[cursor..start];
+            let token = match edits.iter().find(|e| e.position == i) {
                 Some(Edit {
                     after: Value::Category(token),
                     ..
-                }) => out.push_str(token),
-                _ => out.push_str(&self[start..end]),
+                }) => token,
+                _ => &self[start..end],
+            };
+            if token.is_empty() {
+                if !written && !drop_gap {
+                    out.push_str(gap); // the text's leading blanks
+                }
+                drop_gap = !written;
+            } else {
+                if !drop_gap {
+                    out.push_str(gap);
+                }
+                drop_gap = false;
+                out.push_str(token);
+                written = true;
             }
             cursor = end;
         }
-        out.push_str(&self[cursor..]);
-        // Deleted tokens leave their separators: collapse runs of spaces they create.
-        if edits.iter().any(|e| e.after.as_category() == Some("")) {
-            out = out
-                .split(' ')
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+        if !drop_gap {
+            out.push_str(&self[cursor..]);
         }
         out
     }
@@ -155,6 +251,29 @@ pub trait Augmenter<R> {
     fn fit(&self, rows: &[R]) -> Self
     where
         Self: Sized;
+
+    /// Whether the augmenter can propose variants as configured: `Err` naming the setting
+    /// that cannot work (a negative noise scale, a shift by NaN) or, once fitted, what it
+    /// learned that it cannot use (a feature whose spread overflows an `f64`). The
+    /// expectations check before and after fitting and report an error as an error outcome,
+    /// before the model is called; an augmenter whose check fails proposes nothing.
+    ///
+    /// The default accepts every setting: override it when the augmenter has settings.
+    ///
+    /// ```
+    /// use model_check::perturb::{Augmenter, shift};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Customer { tenure: f64 }
+    ///
+    /// assert!(shift(Customer::TENURE, 12.0).check().is_ok());
+    /// let err = shift(Customer::TENURE, f64::NAN).check().unwrap_err();
+    /// assert_eq!(err.to_string(), "shift(tenure, by): must be a finite number, got NaN");
+    /// ```
+    fn check(&self) -> Result<(), SettingError> {
+        Ok(())
+    }
 
     /// Proposes one variant of `row` as edits at distinct positions, drawing from `rng`;
     /// `None` when it cannot change this row (a text without a name, say).
@@ -190,6 +309,11 @@ impl<R, A: Augmenter<R>, B: Augmenter<R>> Augmenter<R> for Then<A, B> {
 
     fn fit(&self, rows: &[R]) -> Self {
         Then(self.0.fit(rows), self.1.fit(rows))
+    }
+
+    fn check(&self) -> Result<(), SettingError> {
+        self.0.check()?;
+        self.1.check()
     }
 
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
@@ -230,9 +354,38 @@ mod tests {
             "I am having  a graet day!"
         );
         assert_eq!(text.apply(&[]), text);
+        // A deleted token takes the gap before it along; every other gap stays as written.
         assert_eq!(
             text.apply(&[token(1, "am", ""), token(4, "great", "fine")]),
-            "I having a fine day!"
+            "I having  a fine day!"
         );
+    }
+
+    #[test]
+    fn a_deleted_token_closes_only_its_own_gap() {
+        let text = "I do not like it.  Really.".to_string();
+        let contracted = [token(1, "do", "don't"), token(2, "not", "")];
+        assert_eq!(text.apply(&contracted), "I don't like it.  Really.");
+        // The gap before the deleted token goes, whatever it is; the one after stays.
+        let text = "We are\t not\nsure.".to_string();
+        assert_eq!(
+            text.apply(&[token(1, "are", "aren't"), token(2, "not", "")]),
+            "We aren't\nsure."
+        );
+        // At the start there is no gap before: the one after goes, leading blanks stay.
+        let text = "  not  bad  at all".to_string();
+        assert_eq!(text.apply(&[token(0, "not", "")]), "  bad  at all");
+        assert_eq!(
+            text.apply(&[token(0, "not", ""), token(1, "bad", "")]),
+            "  at all"
+        );
+        // At the end: the gap before goes, trailing blanks stay.
+        let text = "so  very good \n".to_string();
+        assert_eq!(text.apply(&[token(2, "good", "")]), "so  very \n");
+        assert_eq!(
+            text.apply(&[token(1, "very", ""), token(2, "good", "")]),
+            "so \n"
+        );
+        assert_eq!("alone".to_string().apply(&[token(0, "alone", "")]), "");
     }
 }

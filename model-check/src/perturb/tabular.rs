@@ -3,7 +3,8 @@
 //!
 //! - [`noise`]: Gaussian noise on numeric features, scaled to each feature's spread;
 //! - [`resample`]: another value of one feature, from its declared or observed levels;
-//! - [`swap_protected`]: each protected feature set to each of its other values;
+//! - [`swap_protected`]: each protected feature (or [some](SwapProtected::only)) set to each
+//!   of its other values;
 //! - [`shift`]: a numeric feature moved by a fixed amount, for directional tests.
 //!
 //! Every value they propose is inside the feature's declared range (else the range observed
@@ -20,7 +21,7 @@ use std::marker::PhantomData;
 use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 
-use super::{Augmenter, Edit};
+use super::{Augmenter, Edit, SettingError};
 use crate::data::{Feature, FeatureSpec, Features, Kind, NumberType, SeededRng, Value};
 
 /// A numeric field type: the floats and integers, or `Option` of them. [`noise`] and
@@ -146,6 +147,29 @@ fn names<R: Features>(indices: impl IntoIterator<Item = usize>) -> String {
     }
 }
 
+/// The sample standard deviation of `xs` (0 for fewer than two values; NaN when a value is
+/// not finite). It is computed on the values divided by a power of two near the largest, so
+/// that values whose squares overflow an `f64` (±1e308) still get their spread — the same
+/// number, bit for bit, as the plain formula wherever that does not overflow.
+fn sample_sd(xs: &[f64]) -> f64 {
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    if xs.iter().any(|x| !x.is_finite()) {
+        return f64::NAN;
+    }
+    let largest = xs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    if largest == 0.0 {
+        return 0.0;
+    }
+    // 2^k ≤ largest, k in 0..=1023: dividing by it is exact and leaves every value below 2.
+    let unit = 2f64.powi((largest.log2().floor() as i32).clamp(0, 1023));
+    let n = xs.len() as f64;
+    let mean = xs.iter().map(|x| x / unit).sum::<f64>() / n;
+    let ss: f64 = xs.iter().map(|x| (x / unit - mean).powi(2)).sum();
+    (ss / (n - 1.0)).sqrt() * unit
+}
+
 /// What a fitted [`Noise`] knows about one feature.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Spread {
@@ -174,9 +198,12 @@ pub struct Noise<R> {
 /// floats are rounded to three significant digits of the noise; a feature that does not vary
 /// in the fitted rows, and a missing value, are left alone.
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `scale` is negative or not finite.
+/// [`check`](Augmenter::check) fails, naming the setting, when `scale` is negative or not
+/// finite, and once fitted when the noise on a feature is wider than an `f64` holds (values
+/// near ±1.8e308, or a huge scale): such a feature is refused, not skipped. (Values whose
+/// squares overflow, such as ±1e308, are noised like any other.)
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, noise};
@@ -201,10 +228,6 @@ pub struct Noise<R> {
 /// assert!(tenure.fract() == 0.0 && (0.0..=72.0).contains(&tenure));
 /// ```
 pub fn noise<R: Features>(scale: f64) -> Noise<R> {
-    assert!(
-        scale.is_finite() && scale >= 0.0,
-        "noise scale must be a non-negative number of standard deviations, got {scale}"
-    );
     Noise {
         scale,
         chosen: Vec::new(),
@@ -302,16 +325,9 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
                     .iter()
                     .filter_map(|r| r.value(index).as_number())
                     .collect();
-                let sd = if xs.len() < 2 {
-                    0.0
-                } else {
-                    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-                    let ss: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
-                    (ss / (xs.len() - 1) as f64).sqrt()
-                };
                 Spread {
                     index,
-                    sd,
+                    sd: sample_sd(&xs),
                     bounds: bounds(&schema[index], index, rows),
                 }
             })
@@ -322,11 +338,38 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
         }
     }
 
+    fn check(&self) -> Result<(), SettingError> {
+        let scale = self.scale;
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(SettingError::new(
+                "noise(scale)",
+                format!("must be a finite number of standard deviations, at least 0, got {scale}"),
+            ));
+        }
+        for spread in &self.fitted {
+            if !(scale * spread.sd).is_finite() {
+                let name = R::SCHEMA[spread.index].name();
+                return Err(SettingError::new(
+                    format!("noise({scale}) on `{name}`"),
+                    format!(
+                        "the noise's standard deviation ({scale} × sd, sd = {:.3e} in the fitted rows) is not a finite number; use a smaller scale, or rescale `{name}`",
+                        spread.sd
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
         let schema = R::SCHEMA;
         let mut edits = Vec::new();
         for spread in &self.fitted {
             let step = self.scale * spread.sd;
+            // A step that is negative, NaN or infinite fails `check`: nothing to propose.
+            if !(step.is_finite() && step >= 0.0) {
+                continue;
+            }
             let Ok(normal) = Normal::new(0.0, step) else {
                 continue;
             };
@@ -447,6 +490,9 @@ impl<R: Features + Clone> Augmenter<R> for Resample<R> {
 pub struct SwapProtected<R> {
     /// Each protected feature with the values it can take.
     features: Vec<(usize, Vec<Value>)>,
+    /// The features [`only`](SwapProtected::only) limits the swaps to, by index; empty for
+    /// every protected feature.
+    only: Vec<usize>,
     _row: PhantomData<fn(&R)>,
 }
 
@@ -458,6 +504,8 @@ pub struct SwapProtected<R> {
 ///
 /// When combined with another augmenter ([`Augmenter::then`]) it proposes instead: every
 /// protected feature set to one of its other values, drawn at random.
+///
+/// [`only`](SwapProtected::only) limits the swaps to some protected features.
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, Editable, swap_protected};
@@ -485,11 +533,11 @@ pub struct SwapProtected<R> {
 /// assert_eq!(rows[0].describe_edit(&variants[0][0]), "female: 0 → 1");
 /// ```
 pub fn swap_protected<R: Features>() -> SwapProtected<R> {
-    SwapProtected::fitted_on(&[])
+    SwapProtected::fitted_on(&[], Vec::new())
 }
 
 impl<R: Features> SwapProtected<R> {
-    fn fitted_on(rows: &[R]) -> Self {
+    fn fitted_on(rows: &[R], only: Vec<usize>) -> Self {
         SwapProtected {
             features: R::SCHEMA
                 .iter()
@@ -497,8 +545,54 @@ impl<R: Features> SwapProtected<R> {
                 .filter(|(_, spec)| spec.is_protected())
                 .map(|(i, spec)| (i, domain(spec, i, rows)))
                 .collect(),
+            only,
             _row: PhantomData,
         }
+    }
+
+    /// Swaps `feature` (call again for more features) instead of every protected feature:
+    /// a fairness test about one attribute, or one attribute at a time. The feature must be
+    /// protected (`#[features(protected)]`); another is a setting error when the augmenter
+    /// is [checked](Augmenter::check) — use [`resample`] for features that are not.
+    ///
+    /// ```
+    /// use model_check::perturb::{Augmenter, Editable, swap_protected};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Applicant {
+    ///     income: f64,
+    ///     #[features(protected)]
+    ///     female: bool,
+    ///     #[features(protected)]
+    ///     region: String,
+    /// }
+    ///
+    /// let rows = vec![
+    ///     Applicant { income: 30.0, female: false, region: "north".into() },
+    ///     Applicant { income: 60.0, female: true, region: "south".into() },
+    /// ];
+    /// let sex = swap_protected().only(Applicant::FEMALE).fit(&rows);
+    /// let variants = sex.enumerate(&rows[0]).unwrap();
+    /// assert_eq!(variants.len(), 1); // the region stays
+    /// assert_eq!(rows[0].describe_edit(&variants[0][0]), "female: 0 → 1");
+    /// assert_eq!(sex.describe(), "the protected feature female set to each of its other values");
+    ///
+    /// let err = swap_protected().only(Applicant::INCOME).check().unwrap_err();
+    /// assert_eq!(err.setting(), "swap_protected().only(income)");
+    /// ```
+    pub fn only<T>(mut self, feature: Feature<R, T>) -> Self {
+        if !self.only.contains(&feature.index()) {
+            self.only.push(feature.index());
+        }
+        self
+    }
+
+    /// The protected features swapped, with their values, in schema order.
+    fn swapped(&self) -> impl Iterator<Item = &(usize, Vec<Value>)> {
+        self.features
+            .iter()
+            .filter(|(i, _)| self.only.is_empty() || self.only.contains(i))
     }
 }
 
@@ -506,6 +600,7 @@ impl<R> Clone for SwapProtected<R> {
     fn clone(&self) -> Self {
         SwapProtected {
             features: self.features.clone(),
+            only: self.only.clone(),
             _row: PhantomData,
         }
     }
@@ -516,8 +611,7 @@ impl<R: Features> fmt::Debug for SwapProtected<R> {
         let schema = R::SCHEMA;
         f.debug_map()
             .entries(
-                self.features
-                    .iter()
+                self.swapped()
                     .map(|(i, values)| (schema[*i].name(), values)),
             )
             .finish()
@@ -526,7 +620,20 @@ impl<R: Features> fmt::Debug for SwapProtected<R> {
 
 impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
     fn describe(&self) -> String {
-        let protected: Vec<&str> = R::SCHEMA.protected().map(|f| f.name()).collect();
+        let schema = R::SCHEMA;
+        if !self.only.is_empty() {
+            let mut named = self.only.clone();
+            named.sort_unstable();
+            let names: Vec<&str> = named.iter().map(|&i| schema[i].name()).collect();
+            return match names.as_slice() {
+                [one] => format!("the protected feature {one} set to each of its other values"),
+                _ => format!(
+                    "each of the protected features {} set to each of its other values",
+                    names.join(", ")
+                ),
+            };
+        }
+        let protected: Vec<&str> = schema.protected().map(|f| f.name()).collect();
         if protected.is_empty() {
             "protected features swapped (none is declared: mark them #[features(protected)])".into()
         } else {
@@ -538,12 +645,28 @@ impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
     }
 
     fn fit(&self, rows: &[R]) -> Self {
-        SwapProtected::fitted_on(rows)
+        SwapProtected::fitted_on(rows, self.only.clone())
+    }
+
+    fn check(&self) -> Result<(), SettingError> {
+        let schema = R::SCHEMA;
+        match self.only.iter().find(|&&i| !schema[i].is_protected()) {
+            Some(&i) => {
+                let name = schema[i].name();
+                Err(SettingError::new(
+                    format!("swap_protected().only({name})"),
+                    format!(
+                        "`{name}` is not protected; mark it #[features(protected)], or use resample(..) for a feature that is not"
+                    ),
+                ))
+            }
+            None => Ok(()),
+        }
     }
 
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
         let mut edits = Vec::new();
-        for (index, values) in &self.features {
+        for (index, values) in self.swapped() {
             let before = row.value(*index);
             if before == Value::Missing {
                 continue;
@@ -566,7 +689,7 @@ impl<R: Features + Clone> Augmenter<R> for SwapProtected<R> {
 
     fn enumerate(&self, row: &R) -> Option<Vec<Vec<Edit>>> {
         let mut variants = Vec::new();
-        for (index, values) in &self.features {
+        for (index, values) in self.swapped() {
             let before = row.value(*index);
             if before == Value::Missing {
                 continue;
@@ -600,9 +723,9 @@ pub struct Shift<R> {
 /// rows, and rounded for an integer feature; a row already at the bound, or with the value
 /// missing, has no variant.
 ///
-/// # Panics
+/// # Errors
 ///
-/// When `by` is not finite.
+/// [`check`](Augmenter::check) fails, naming the setting, when `by` is not finite.
 ///
 /// ```
 /// use model_check::perturb::{Augmenter, shift};
@@ -624,7 +747,6 @@ pub struct Shift<R> {
 /// assert_eq!(after(&rows[2]), None); // already at the bound
 /// ```
 pub fn shift<R: Features, T: Numeric>(feature: Feature<R, T>, by: f64) -> Shift<R> {
-    assert!(by.is_finite(), "shift amount must be finite, got {by}");
     Shift {
         index: feature.index(),
         by,
@@ -656,6 +778,9 @@ impl<R: Features> fmt::Debug for Shift<R> {
 
 impl<R: Features + Clone> Shift<R> {
     fn variant(&self, row: &R) -> Option<Vec<Edit>> {
+        if !self.by.is_finite() {
+            return None; // fails `check`
+        }
         let before = row.value(self.index);
         let Value::Number(x) = before else {
             return None;
@@ -687,6 +812,17 @@ impl<R: Features + Clone> Augmenter<R> for Shift<R> {
         }
     }
 
+    fn check(&self) -> Result<(), SettingError> {
+        if self.by.is_finite() {
+            Ok(())
+        } else {
+            Err(SettingError::new(
+                format!("shift({}, by)", R::SCHEMA[self.index].name()),
+                format!("must be a finite number, got {}", self.by),
+            ))
+        }
+    }
+
     fn propose(&self, row: &R, _rng: &mut SeededRng) -> Option<Vec<Edit>> {
         self.variant(row)
     }
@@ -710,6 +846,34 @@ mod tests {
         let float = FeatureSpec::numeric("x", NumberType::Float);
         assert_eq!(settle(&float, 11.0, Some((0.5, 10.5))), 10.5);
         assert_eq!(settle(&float, -3.25, None), -3.25);
+    }
+
+    #[test]
+    fn the_spread_survives_values_whose_squares_overflow() {
+        // Sample sd of 2, 4, 4, 4, 5, 5, 7, 9: sqrt(32 / 7).
+        let xs = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert!((sample_sd(&xs) - (32.0f64 / 7.0).sqrt()).abs() < 1e-15);
+        // The plain formula, bit for bit, where it does not overflow.
+        let plain = |xs: &[f64]| {
+            let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+            let ss: f64 = xs.iter().map(|x| (x - mean).powi(2)).sum();
+            (ss / (xs.len() - 1) as f64).sqrt()
+        };
+        let ys: Vec<f64> = (0..100)
+            .map(|i| (i as f64 * 0.37).sin() * 1e6 + 3.0)
+            .collect();
+        assert_eq!(sample_sd(&ys), plain(&ys));
+        let tiny: Vec<f64> = ys.iter().map(|y| y * 1e-9).collect();
+        assert_eq!(sample_sd(&tiny), plain(&tiny));
+        // ±1e308: squares overflow, the spread is sqrt(2) × 1e308 (scaled: ±1 has sd √2).
+        assert!(plain(&[1e308, -1e308]).is_infinite());
+        let sd = sample_sd(&[1e308, -1e308]);
+        assert!((sd / 1e308 - 2f64.sqrt()).abs() < 1e-15, "{sd}");
+        // A spread beyond f64::MAX, and a value that is not finite.
+        assert_eq!(sample_sd(&[1.7e308, -1.7e308]), f64::INFINITY);
+        assert!(sample_sd(&[1.0, f64::INFINITY]).is_nan());
+        assert_eq!(sample_sd(&[5.0]), 0.0);
+        assert_eq!(sample_sd(&[0.0, 0.0]), 0.0);
     }
 
     #[test]

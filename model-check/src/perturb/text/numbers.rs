@@ -4,7 +4,7 @@
 use rand::RngExt;
 
 use crate::data::SeededRng;
-use crate::perturb::{Augmenter, Edit};
+use crate::perturb::{Augmenter, Edit, SettingError};
 
 use super::tokens::tokenize;
 
@@ -25,13 +25,15 @@ pub struct ChangeNumbers {
 }
 
 /// Changes every number in the text to another within ±`max_relative` of it (`0.2` for
-/// ±20%; clamped to [0, 1]), drawn uniformly among the numbers written with as many decimals
+/// ±20%; above 1 counts as 1), drawn uniformly among the numbers written with as many decimals
 /// as the original: integers stay integers, `$2.29` stays a price in cents, `1,000` keeps its
 /// thousands separator, and units stay attached (`5%`, `12oz`, `$5`). `None` for a text
 /// without a number that can change (a `2` cannot move by 20% and stay an integer).
 ///
 /// Left alone: years (1900–2099), ordinals (`2nd`), decades (`80s`), numbers with a leading
 /// zero, and tokens such as `24/7`, `5-10` or `8:30` that are not one number.
+///
+/// A negative or NaN `max_relative` fails [`check`](Augmenter::check), naming the setting.
 ///
 /// ```
 /// use model_check::data::seeded_rng;
@@ -48,12 +50,19 @@ pub struct ChangeNumbers {
 /// # Ok::<(), std::num::ParseFloatError>(())
 /// ```
 pub fn change_numbers(max_relative: f64) -> ChangeNumbers {
-    let max_relative = if max_relative.is_nan() {
-        0.0
-    } else {
-        max_relative.abs().min(1.0)
-    };
     ChangeNumbers { max_relative }
+}
+
+impl ChangeNumbers {
+    /// The relative bound in use: the setting, at most 1 (NaN stays NaN; `f64::min` would
+    /// turn it into 1).
+    fn bound(&self) -> f64 {
+        if self.max_relative > 1.0 {
+            1.0
+        } else {
+            self.max_relative
+        }
+    }
 }
 
 /// A number written in a token's core: `1,250.50oz` → 125050 hundredths, unit `oz`.
@@ -150,7 +159,7 @@ impl Augmenter<String> for ChangeNumbers {
     fn describe(&self) -> String {
         format!(
             "numbers changed by up to ±{}%",
-            (self.max_relative * 1e4).round() / 100.0
+            (self.bound() * 1e4).round() / 100.0
         )
     }
 
@@ -158,7 +167,22 @@ impl Augmenter<String> for ChangeNumbers {
         self.clone()
     }
 
+    fn check(&self) -> Result<(), SettingError> {
+        if self.max_relative >= 0.0 {
+            Ok(())
+        } else {
+            Err(SettingError::new(
+                "change_numbers(max_relative)",
+                format!("must be a number at least 0, got {}", self.max_relative),
+            ))
+        }
+    }
+
     fn propose(&self, row: &String, rng: &mut SeededRng) -> Option<Vec<Edit>> {
+        let max_relative = self.bound();
+        if max_relative.is_nan() || max_relative < 0.0 {
+            return None; // fails `check`
+        }
         let tokens = tokenize(row);
         let mut edits = Vec::new();
         for token in &tokens {
@@ -170,8 +194,8 @@ impl Augmenter<String> for ChangeNumbers {
             };
             let x = number.scaled as f64;
             let slack = 1e-9 * x.max(1.0);
-            let low = (x * (1.0 - self.max_relative) - slack).ceil().max(0.0) as u64;
-            let high = (x * (1.0 + self.max_relative) + slack).floor() as u64;
+            let low = (x * (1.0 - max_relative) - slack).ceil().max(0.0) as u64;
+            let high = (x * (1.0 + max_relative) + slack).floor() as u64;
             if high <= low {
                 continue; // only the number itself is in range
             }
