@@ -496,6 +496,16 @@ impl BaselineRecord {
                 ))
             };
             let rate = (summary.n > 0).then(|| summary.correct as f64 / summary.n as f64);
+            if summary
+                .log_loss
+                .is_some_and(|l| !(l.is_finite() && l >= 0.0))
+                || (summary.n > 0) != summary.log_loss.is_some()
+            {
+                return Err(claims(&format!(
+                    "claims a log loss of {:?} for {} rows",
+                    summary.log_loss, summary.n
+                )));
+            }
             if summary.correct > summary.n || summary.accuracy != rate {
                 return Err(claims(&format!(
                     "claims {} correct of {} rows and an accuracy of {:?}",

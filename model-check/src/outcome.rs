@@ -121,6 +121,7 @@ impl Unit {
 /// assert_eq!(Method::new("benjamini-yekutieli").with("q", 0.05).to_string(), "benjamini-yekutieli, q = 0.05");
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Method {
     /// The method's identifier: `wilson`, `newcombe`, `mcnemar`, `bootstrap`, `ks exact`,
     /// `point_estimate`, or any name of an expectation's own.
@@ -288,6 +289,7 @@ impl From<String> for Cell {
 
 /// A column of a [`Table`]: its name and, for numbers, their unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Column {
     /// The column's name.
     pub name: String,
@@ -396,6 +398,7 @@ impl std::error::Error for TableError {}
 /// # Ok::<(), model_check::expect::TableError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Table {
     /// What the table shows.
     pub name: String,
@@ -474,6 +477,7 @@ impl Table {
 /// # let _ = Interval { lo: 0.0, hi: 1.0 };
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Evidence {
     /// The observed value.
@@ -573,6 +577,7 @@ impl Evidence {
 
 /// One edit of an [`Example`]: a feature or token, its value before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExampleEdit {
     /// The feature's name, or `token 3` for a text.
     pub target: String,
@@ -616,6 +621,7 @@ impl fmt::Display for ExampleEdit {
 /// A score before and after the edits of an [`Example`]: a class probability, a regression
 /// output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoreChange {
     /// What is scored: `P(Yes)`.
     pub name: String,
@@ -635,6 +641,7 @@ pub struct ScoreChange {
 /// Structured — the edits, the variant text, the scores before and after — with the sentence
 /// a report prints ([`detail`](Example::detail)) derived from them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Example {
     /// The row's position in the dataset.
     pub row: usize,
@@ -878,8 +885,12 @@ mod seed_string {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         let text = String::deserialize(d)?;
-        text.parse()
-            .map_err(|_| serde::de::Error::custom(format!("seed {text:?} is not a u64")))
+        // Digits only, as written: `u64::from_str` would also take `+7`.
+        text.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| text.parse().ok())
+            .flatten()
+            .ok_or_else(|| serde::de::Error::custom(format!("seed {text:?} is not a u64")))
     }
 }
 
@@ -888,6 +899,7 @@ pub(crate) use seed_string::{deserialize as seed_from_string, serialize as seed_
 /// A finding as the run records it: with the model, the expectation, the cohort and the seed
 /// it ran with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// The model checked; `None` for a check of data alone.
     pub model: Option<ModelInfo>,

@@ -519,6 +519,9 @@ fn hand_made_evidence_with_every_optional_field_follows_the_schema() {
     report.outcomes.push(recorded);
     report.outcomes.push(of_data);
     report.error = Some("shown for the schema's sake".into());
+    // A report with an error is an error, which reading checks.
+    report.verdict = Verdict::Error;
+    report.passed = false;
     report.tags = vec!["latency".into()];
     let json = assert_valid(&report);
 
@@ -828,4 +831,43 @@ fn v1_reports_are_refused_with_their_version() {
     assert!(error.contains("old.model_tests.overall.json"), "{error}");
     assert!(error.contains("v1"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn reading_a_report_refuses_what_the_schema_refuses() {
+    let valid = valid_json();
+    assert!(TestReport::from_json(&valid.to_string()).is_ok());
+    // (what, whether the JSON Schema can say so, the breakage): consistency between the
+    // verdict, `passed` and the outcomes is beyond a schema, and reading checks it.
+    let breakages: [(&str, bool, Breakage); 6] = [
+        ("an unknown field", true, |j| {
+            j["surprise"] = serde_json::json!(1);
+        }),
+        ("a signed seed", true, |j| {
+            j["seed"] = serde_json::json!("+7");
+        }),
+        ("a negative duration", true, |j| {
+            j["run"]["duration_ms"] = serde_json::json!(-1.0);
+        }),
+        ("passed with a failing verdict", false, |j| {
+            j["passed"] = serde_json::json!(true);
+        }),
+        ("a verdict its outcomes do not give", false, |j| {
+            j["verdict"] = serde_json::json!("pass");
+        }),
+        ("an unknown field in evidence", true, |j| {
+            j["outcomes"][0]["evidence"]["extra"] = serde_json::json!(null);
+        }),
+    ];
+    for (what, by_schema, breakage) in breakages {
+        let mut broken = valid.clone();
+        breakage(&mut broken);
+        assert_eq!(
+            !errors(&broken).is_empty(),
+            by_schema,
+            "the schema and {what}"
+        );
+        let err = TestReport::from_json(&broken.to_string());
+        assert!(err.is_err(), "reading refuses {what}");
+    }
 }

@@ -39,6 +39,7 @@ pub const PROBABILITY_SUM_TOLERANCE: f64 = 1e-4;
 
 /// A model's identity: name and version, shown in every report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelInfo {
     name: String,
     version: String,

@@ -33,6 +33,7 @@ pub const JSON_SCHEMA: &str = include_str!("../../schema/test-report.v2.json");
 /// What a run cost: model calls and time. Outside the part of a report that is the same for
 /// the same seed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RunStats {
     /// Model calls made by this test (predictions cached earlier in the process cost none).
     pub model_calls: u64,
@@ -42,6 +43,7 @@ pub struct RunStats {
 
 /// What one model test found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TestReport {
     /// Always [`SCHEMA`].
     pub schema: String,
@@ -130,7 +132,11 @@ impl TestReport {
         }
         let versioned: Versioned = serde_json::from_str(text).map_err(|e| e.to_string())?;
         match versioned.schema.as_deref() {
-            Some(SCHEMA) => serde_json::from_str(text).map_err(|e| e.to_string()),
+            Some(SCHEMA) => {
+                let report: TestReport = serde_json::from_str(text).map_err(|e| e.to_string())?;
+                report.check()?;
+                Ok(report)
+            }
             Some(old @ "model-check/test-report/v1") => Err(format!(
                 "a report of schema {old:?}, which this version of model-check no longer reads (it reads {SCHEMA:?}); rerun the tests to write it again"
             )),
@@ -139,6 +145,71 @@ impl TestReport {
                 "not a model-check report: no `schema` field (expected {SCHEMA:?})"
             )),
         }
+    }
+
+    /// What the schema requires beyond the shape of the JSON, and what a report written by
+    /// this library always satisfies: run statistics that are counts and times, tables
+    /// within their bound, and a verdict and `passed` that follow from the outcomes.
+    fn check(&self) -> Result<(), String> {
+        let run = &self.run;
+        if !(run.duration_ms.is_finite() && run.duration_ms >= 0.0) {
+            return Err(format!(
+                "run.duration_ms is {}, not a duration",
+                run.duration_ms
+            ));
+        }
+        for (i, outcome) in self.outcomes.iter().enumerate() {
+            for table in &outcome.evidence.tables {
+                let at = || format!("outcome {i}, table `{}`", table.name);
+                if table.rows.len() > crate::outcome::MAX_TABLE_ROWS {
+                    return Err(format!(
+                        "{}: {} rows, more than the {} a table keeps",
+                        at(),
+                        table.rows.len(),
+                        crate::outcome::MAX_TABLE_ROWS
+                    ));
+                }
+                if table.total_rows < table.rows.len() as u64 {
+                    return Err(format!(
+                        "{}: {} rows kept of {} offered",
+                        at(),
+                        table.rows.len(),
+                        table.total_rows
+                    ));
+                }
+                if let Some(row) = table
+                    .rows
+                    .iter()
+                    .position(|r| r.len() != table.columns.len())
+                {
+                    return Err(format!(
+                        "{}: row {row} has {} cells for {} columns",
+                        at(),
+                        table.rows[row].len(),
+                        table.columns.len()
+                    ));
+                }
+            }
+        }
+        let (verdict, passed) = match &self.error {
+            Some(_) => (Verdict::Error, false),
+            None => {
+                let run = crate::outcome::CheckReport {
+                    seed: self.seed,
+                    outcomes: self.outcomes.clone(),
+                    model_calls: 0,
+                    duration: std::time::Duration::ZERO,
+                };
+                (run.verdict(), run.passed())
+            }
+        };
+        if (self.verdict, self.passed) != (verdict, passed) {
+            return Err(format!(
+                "verdict {:?} and passed = {} do not follow from its outcomes ({verdict:?}, passed = {passed})",
+                self.verdict, self.passed
+            ));
+        }
+        Ok(())
     }
 
     /// Writes the report to `dir/<package>.<binary>.<test>.json` atomically (a temporary

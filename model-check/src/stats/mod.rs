@@ -24,6 +24,7 @@ pub const Z_95: f64 = 1.959_963_984_540_054;
 
 /// A confidence interval `[lo, hi]`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Interval {
     /// Lower bound.
     pub lo: f64,
