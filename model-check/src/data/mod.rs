@@ -14,7 +14,7 @@ mod csv_load;
 mod encode;
 mod error;
 pub mod features;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::collections::BTreeMap;
 use std::path::Path;
