@@ -8,13 +8,20 @@
 //! is not a declared class, a duplicate id or an empty file is a [`DataError`] naming the
 //! file, line and field. Missing values are declared, never guessed: only `Option` fields may
 //! be missing, as an empty cell or a marker the loader is told about ([`CsvOptions::missing`]).
+//!
+//! Text datasets (`Dataset<String>`) load from a text column and a label column with
+//! [`Dataset::from_text_csv`] and [`TextCsvOptions`]: UTF-8, Latin-1 or Windows-1252
+//! ([`Encoding`]), with optional HTML-entity decoding.
 
 mod columns;
 mod csv_load;
 mod encode;
+mod encoding;
 mod error;
 pub mod features;
+mod html;
 pub(crate) mod suggest;
+mod text_csv;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,11 +32,14 @@ use rand::seq::SliceRandom;
 pub use csv_load::CsvOptions;
 pub(crate) use csv_load::{csv_error, csv_reader, line_at};
 pub use encode::Encoder;
+pub use encoding::Encoding;
 pub use error::{DataError, Location};
 pub use features::{
     Categorical, Feature, FeatureSpec, FeatureValue, Features, Kind, NumberType, Schema, Value,
     ValueError,
 };
+
+pub use text_csv::TextCsvOptions;
 
 pub use crate::rng::{SeededRng, seeded_rng};
 
