@@ -238,9 +238,16 @@ fn a_column_the_row_type_needs_is_named() {
         churn(),
     )
     .unwrap_err();
-    assert!(matches!(err, DataError::Parse { .. }), "{err:?}");
+    // Found from the header, before any row is read.
     assert!(
-        err.to_string().contains("missing field `contract`"),
+        matches!(err, DataError::MissingFieldColumn { ref field, feature: true, .. } if field == "contract"),
+        "{err:?}"
+    );
+    assert_at(&err, 1, "contract");
+    assert!(
+        err.to_string().ends_with(
+            "field.csv:1: no column `contract` for field `contract` in the header (columns: tenure, total_charges, churn)"
+        ),
         "{err}"
     );
 }
@@ -334,16 +341,8 @@ fn duplicate_row_ids_name_the_second_line() {
 
 #[test]
 fn an_empty_file_is_an_error() {
-    for contents in ["tenure,contract,total_charges,churn\n", ""] {
-        let err = load("empty.csv", contents, churn()).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                DataError::Empty { .. } | DataError::MissingColumn { .. }
-            ),
-            "{err:?}"
-        );
-    }
+    let err = load("empty.csv", "", churn()).unwrap_err();
+    assert!(matches!(err, DataError::EmptyFile { .. }), "{err:?}");
     let err = load(
         "empty.csv",
         "tenure,contract,total_charges,churn\n",
@@ -752,4 +751,354 @@ fn a_panicking_model_is_an_error_naming_it_in_cohort_metrics_and_flip_search() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("model `exploding@2` panicked"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Columns the row type reads must be in the header (issue 10).
+
+#[test]
+fn an_absent_column_of_an_option_feature_is_an_error_naming_the_closest_header() {
+    // `Total_Charges` is not `total_charges`: the Option field must not load as all-missing.
+    let err = load(
+        "case.csv",
+        "tenure,contract,Total_Charges,churn\n1,Monthly,5,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DataError::MissingFieldColumn { ref field, ref closest, feature: true, .. }
+                if field == "total_charges" && closest.as_deref() == Some("Total_Charges")
+        ),
+        "{err:?}"
+    );
+    assert_at(&err, 1, "total_charges");
+    assert!(
+        err.to_string().ends_with(
+            "case.csv:1: no column `total_charges` for field `total_charges` in the header \
+             (columns: tenure, contract, Total_Charges, churn); did you mean `Total_Charges`? \
+             Rename the column, or the feature with #[features(rename = \"Total_Charges\")]"
+        ),
+        "{err}"
+    );
+    // A small edit distance is near too.
+    let err = load(
+        "typo.csv",
+        "tenure,contract,total_chrages,churn\n1,Monthly,5,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("did you mean `total_chrages`?"),
+        "{err}"
+    );
+    // Nothing near: the header is listed, no guess is made.
+    let err = load(
+        "none.csv",
+        "tenure,contract,churn\n1,Monthly,Yes\n",
+        churn(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "none.csv:1: no column `total_charges` for field `total_charges` in the header \
+             (columns: tenure, contract, churn)"
+        ),
+        "{err}"
+    );
+    // Headers given in the options have no line in the file.
+    let err = load(
+        "given.csv",
+        "1,Monthly,Yes\n",
+        churn().headers(["tenure", "contract", "churn"]),
+    )
+    .unwrap_err();
+    let at = err.location().unwrap();
+    assert_eq!(
+        (at.line, at.field.as_deref()),
+        (None, Some("total_charges"))
+    );
+}
+
+#[derive(Features, Deserialize, Debug)]
+struct Applicant {
+    #[features(rename = "Age")]
+    age: u32,
+    #[features(rename = "Annual income")]
+    income: Option<f64>,
+}
+
+#[test]
+fn a_renamed_feature_reads_its_renamed_column() {
+    let data = Dataset::<Applicant>::from_csv(
+        file(
+            "renamed.csv",
+            "Age,Annual income,churn\n30,,Yes\n41,52000,No\n",
+        ),
+        churn(),
+    )
+    .unwrap();
+    let rows: Vec<(u32, Option<f64>)> = data.rows().iter().map(|a| (a.age, a.income)).collect();
+    assert_eq!(rows, [(30, None), (41, Some(52000.0))]);
+    // Errors in a renamed column name the column as the file spells it.
+    let err = Dataset::<Applicant>::from_csv(
+        file("renamed-bad.csv", "Age,Annual income,churn\nold,1,Yes\n"),
+        churn(),
+    )
+    .unwrap_err();
+    assert_at(&err, 2, "Age");
+}
+
+#[test]
+fn an_absent_renamed_column_names_the_header_the_field_and_the_fix() {
+    let err = Dataset::<Applicant>::from_csv(
+        file("renamed-missing.csv", "age,annual_income,churn\n30,1,Yes\n"),
+        churn(),
+    )
+    .unwrap_err();
+    assert_at(&err, 1, "Annual income");
+    assert!(
+        err.to_string().ends_with(
+            "renamed-missing.csv:1: no column `Annual income` for field `income` in the header \
+             (columns: age, annual_income, churn); did you mean `annual_income`? Rename the \
+             column, or the feature with #[features(rename = \"annual_income\")]"
+        ),
+        "{err}"
+    );
+}
+
+#[derive(Features, Deserialize, Debug)]
+#[serde(rename_all = "PascalCase")]
+struct Pascal {
+    tenure: f64,
+    total_charges: Option<f64>,
+}
+
+#[derive(Features, Deserialize, Debug)]
+struct SerdeRenamed {
+    #[features(rename = "temperature_c")]
+    #[serde(rename = "temp")]
+    temperature: f64,
+    #[features(skip)]
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[test]
+fn serde_renames_are_respected_and_still_checked() {
+    // serde's names are read as before.
+    let data = Dataset::<Pascal>::from_csv(
+        file(
+            "pascal.csv",
+            "Tenure,TotalCharges,churn\n1,,Yes\n2,3.5,No\n",
+        ),
+        churn(),
+    )
+    .unwrap();
+    assert_eq!(data.rows()[1].total_charges, Some(3.5));
+    // ... and the absent Option column is an error, naming both names.
+    let err =
+        Dataset::<Pascal>::from_csv(file("pascal-missing.csv", "Tenure,churn\n1,Yes\n"), churn())
+            .unwrap_err();
+    assert_at(&err, 1, "total_charges");
+    assert!(
+        err.to_string().contains(
+            "no column `total_charges` (or `TotalCharges`, as serde names it) for field `total_charges`"
+        ),
+        "{err}"
+    );
+    // A feature name and a serde name for one field: either column feeds it; a skipped
+    // `#[serde(default)]` field may be absent.
+    for header in ["temp", "temperature_c"] {
+        let data = Dataset::<SerdeRenamed>::from_csv(
+            file("temp.csv", &format!("{header},churn\n21.5,Yes\n")),
+            churn(),
+        )
+        .unwrap();
+        assert_eq!(data.rows()[0].temperature, 21.5, "{header}");
+        assert_eq!(data.rows()[0].note, None);
+    }
+}
+
+#[derive(Features, Deserialize, Debug)]
+struct Keyed {
+    #[features(skip)]
+    #[allow(dead_code)]
+    customer: String,
+    tenure: f64,
+}
+
+#[test]
+fn an_absent_column_of_a_skipped_field_names_the_header() {
+    let err = Dataset::<Keyed>::from_csv(
+        file("keyed.csv", "Customer,tenure,churn\na,1,Yes\n"),
+        churn(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, DataError::MissingFieldColumn { ref field, feature: false, .. } if field == "customer"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().ends_with(
+            "keyed.csv:1: no column `customer` for field `customer` in the header \
+             (columns: Customer, tenure, churn); did you mean `Customer`? Rename the column, \
+             or the field with #[serde(rename = \"Customer\")]"
+        ),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Malformed files say what is wrong and where (issue 10).
+
+#[test]
+fn an_empty_file_says_it_is_empty() {
+    for (name, contents) in [("zero.csv", ""), ("blank.csv", "\n\n\r\n")] {
+        let err = load(name, contents, churn()).unwrap_err();
+        assert!(matches!(err, DataError::EmptyFile { .. }), "{err:?}");
+        assert!(
+            err.to_string().ends_with(&format!(
+                "{name}: the file is empty: no header line and no rows"
+            )),
+            "{err}"
+        );
+        let err = load(
+            name,
+            contents,
+            churn().headers(["tenure", "contract", "total_charges", "churn"]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("the file is empty"), "{err}");
+    }
+}
+
+#[test]
+fn an_unterminated_quote_names_its_line_and_column() {
+    for (name, contents, line, column) in [
+        // In a middle field, in the label, on the last line: the quote swallows the rest of
+        // the file.
+        (
+            "q1.csv",
+            "tenure,contract,total_charges,churn\n1,\"Monthly,5,Yes\n2,Monthly,5,No\n",
+            2,
+            "contract",
+        ),
+        (
+            "q2.csv",
+            "tenure,contract,total_charges,churn\n1,Monthly,5,\"Yes\n2,Monthly,5,No\n",
+            2,
+            "churn",
+        ),
+        (
+            "q3.csv",
+            "tenure,contract,total_charges,churn\n1,Monthly,5,Yes\n2,\"Monthly,5,No\n",
+            3,
+            "contract",
+        ),
+    ] {
+        let err = load(name, contents, churn()).unwrap_err();
+        assert_at(&err, line, column);
+        assert!(
+            err.to_string().ends_with(
+                "a quoted cell opens with `\"` here and is never closed: the quote runs to the end of the file"
+            ),
+            "{err}"
+        );
+    }
+    // A quoted cell over two lines is fine.
+    let data = load(
+        "multiline.csv",
+        "tenure,contract,total_charges,churn\n1,\"Month\nto month\",5,Yes\n",
+        churn(),
+    )
+    .unwrap();
+    assert_eq!(data.rows()[0].contract, "Month\nto month");
+}
+
+#[test]
+fn a_cell_that_is_not_utf8_names_its_column() {
+    let path = file("x", "");
+    std::fs::write(
+        &path,
+        b"tenure,contract,total_charges,churn\n1,Monthly,5,Yes\n2,Caf\xe9,5,No\n",
+    )
+    .unwrap();
+    let err = Dataset::<Customer>::from_csv(&path, churn()).unwrap_err();
+    assert_at(&err, 3, "contract");
+    assert!(err.to_string().contains("is not valid UTF-8"), "{err}");
+    // In the header: the column's position.
+    std::fs::write(
+        &path,
+        b"tenure,contr\xe9ct,total_charges,churn\n1,M,5,Yes\n",
+    )
+    .unwrap();
+    let err = Dataset::<Customer>::from_csv(&path, churn()).unwrap_err();
+    assert_eq!(err.location().unwrap().line, Some(1));
+    assert!(
+        err.to_string()
+            .contains("column 2 of the header is not valid UTF-8"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding huge but finite numbers (issue 10).
+
+fn charges(values: &[Option<f64>]) -> Dataset<Customer> {
+    let rows = values
+        .iter()
+        .map(|&total_charges| Customer {
+            tenure: 1.0,
+            contract: "Monthly".into(),
+            total_charges,
+        })
+        .collect();
+    Dataset::from_rows(rows, Labels::classes(vec!["No"; values.len()]).unwrap()).unwrap()
+}
+
+#[test]
+fn standardising_huge_finite_numbers_does_not_overflow_to_zero() {
+    // Mean 0, standard deviation 1e308: the standardised values are -1 and 1, exactly.
+    let data = charges(&[Some(1e308), Some(-1e308)]);
+    let encoder = Encoder::fit_standardized(&data);
+    let charge = |row: &Customer| *encoder.encode(row).last().unwrap();
+    assert_eq!(charge(&data.rows()[0]), 1.0);
+    assert_eq!(charge(&data.rows()[1]), -1.0);
+    // Mean 1.5e308 with a constant column: centred to 0, and the gap filled with the mean.
+    let data = charges(&[Some(1.5e308), Some(1.5e308), None]);
+    let plain = Encoder::fit(&data);
+    assert_eq!(*plain.encode(&data.rows()[2]).last().unwrap(), 1.5e308);
+    let standard = Encoder::fit_standardized(&data);
+    for row in data.rows() {
+        assert_eq!(*standard.encode(row).last().unwrap(), 0.0);
+    }
+}
+
+#[test]
+fn an_encoding_beyond_f64_is_an_error_naming_the_row_and_feature() {
+    let data = charges(&[Some(0.0), Some(1.0)]);
+    let encoder = Encoder::fit_standardized(&data);
+    let rows = charges(&[Some(0.5), Some(1e308)]);
+    // (1e308 - 0.5) / 0.5 is beyond f64.
+    let err = encoder.try_encode_flat(rows.rows()).unwrap_err();
+    assert!(matches!(err, DataError::Invalid { .. }), "{err:?}");
+    assert_eq!(
+        err.location(),
+        Some(&Location::row(1).in_field("total_charges"))
+    );
+    assert!(
+        err.to_string().ends_with(
+            "standardises to inf, beyond the range of f64 (fitted mean 0.5, standard deviation 0.5)"
+        ),
+        "{err}"
+    );
+    assert!(encoder.try_encode(&rows.rows()[1]).is_err());
+    // `encode` gives the infinity, as documented; within range both agree.
+    assert_eq!(encoder.encode(&rows.rows()[1]).last(), Some(&f64::INFINITY));
+    assert_eq!(
+        encoder.try_encode_flat(data.rows()).unwrap(),
+        encoder.encode_flat(data.rows())
+    );
 }

@@ -129,6 +129,44 @@ fn schema_lists_features_in_field_order_without_skipped_fields() {
 }
 
 #[test]
+fn schema_names_the_rust_field_of_each_feature_and_every_field() {
+    let schema = Customer::schema();
+    // A renamed feature keeps its field's name, for loaders to map the column to it.
+    let female = &schema[schema.index_of("gender_female").unwrap()];
+    assert_eq!((female.name(), female.field()), ("gender_female", "female"));
+    let kind = &schema[schema.index_of("type").unwrap()];
+    assert_eq!(kind.field(), "type", "without r#");
+    assert!(
+        schema
+            .iter()
+            .filter(|f| f.name() != "gender_female")
+            .all(|f| f.name() == f.field())
+    );
+    // Every field in declaration order, the skipped one included.
+    assert_eq!(
+        schema.fields(),
+        [
+            "contract",
+            "tenure",
+            "monthly_charges",
+            "total_charges",
+            "female",
+            "payment",
+            "city",
+            "region",
+            "senior",
+            "zip",
+            "segment",
+            "customer_id",
+            "type",
+            "score",
+            "age",
+            "visits",
+        ]
+    );
+}
+
+#[test]
 fn numeric_fields_declare_their_number_type_and_range() {
     let schema = Customer::schema();
     let numeric = |name: &str| schema[schema.index_of(name).unwrap()].kind();

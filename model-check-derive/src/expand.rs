@@ -55,6 +55,11 @@ fn impl_features(input: &Struct) -> TokenStream {
     let count = features.len();
     let indices: Vec<Literal> = (0..count).map(Literal::usize_unsuffixed).collect();
     let specs = features.iter().map(|field| spec(field));
+    // Every field, skipped ones included, so loaders can line serde's names up with them.
+    let all_fields = input
+        .fields
+        .iter()
+        .map(|field| field.ident.unraw().to_string());
     let to_values = features.iter().map(|field| to_value(field));
     let from_values = features.iter().map(|field| from_value(field));
     let handles = features
@@ -71,7 +76,8 @@ fn impl_features(input: &Struct) -> TokenStream {
             #[automatically_derived]
             impl ::model_check::__private_v0_1_0::Features for #ident {
                 const SCHEMA: ::model_check::__private_v0_1_0::Schema =
-                    ::model_check::__private_v0_1_0::Schema::new(&[#(#specs),*]);
+                    ::model_check::__private_v0_1_0::Schema::new(&[#(#specs),*])
+                        .with_fields(&[#(#all_fields),*]);
 
                 fn value(&self, index: ::core::primitive::usize) -> ::model_check::__private_v0_1_0::Value {
                     match index {
@@ -127,6 +133,10 @@ fn spec(field: &Field) -> TokenStream {
             quote!(::model_check::__private_v0_1_0::FeatureSpec::categorical(#name, #levels))
         }
     };
+    let rust_name = field.ident.unraw().to_string();
+    if rust_name != name {
+        spec = quote!(#spec.with_field(#rust_name));
+    }
     if let Some(range) = &field.attrs.range {
         let (lo, hi) = (&range.lo, &range.hi);
         spec = quote!(#spec.with_range(#lo, #hi));

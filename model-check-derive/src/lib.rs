@@ -51,7 +51,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///   optionally negative.
 /// - `protected`: a protected (sensitive) attribute, for fairness checks.
 /// - `rename = "name"`: the feature's name in data files and reports (default: the field
-///   name, without `r#`).
+///   name, without `r#`); `Dataset::from_csv` reads the field from the column of that name.
 ///
 /// ```ignore
 /// #[derive(Features)]

@@ -4,12 +4,18 @@
 //! or `and` / `or` / `not` of these — with a readable name. [`evaluate_classifier`] and
 //! [`evaluate_regressor`] predict every row once, in batches, and feed each row to the
 //! accumulator of every cohort that holds it: one pass over the rows, however many cohorts.
+//!
+//! A cohort is checked against the dataset it is evaluated on, before any row is sampled:
+//! a category level that the feature does not declare and no row has is a typo
+//! ([`CohortError::UnknownLevel`], listing the levels and the nearest one), never a silently
+//! empty cohort; a declared level without rows is a legitimately empty cohort.
+//! [`Cohort::each`] makes one cohort per level of a feature.
 
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
-use crate::data::{DataError, Dataset, Feature, Features, Value};
+use crate::data::{DataError, Dataset, Feature, Features, Value, suggest};
 use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
 use crate::model::{Model, ModelError, Probabilities};
 
@@ -56,6 +62,9 @@ enum Rule<R> {
     Category {
         feature: Accessor<R>,
         level: String,
+        /// The level was read off a dataset ([`Cohort::each`]), so it is no typo: a dataset
+        /// without it gives an empty cohort.
+        from_data: bool,
     },
     Range {
         feature: Accessor<R>,
@@ -73,9 +82,14 @@ impl<R> Clone for Rule<R> {
         match self {
             Rule::All => Rule::All,
             Rule::Predicate(p) => Rule::Predicate(p.clone()),
-            Rule::Category { feature, level } => Rule::Category {
+            Rule::Category {
+                feature,
+                level,
+                from_data,
+            } => Rule::Category {
                 feature: *feature,
                 level: level.clone(),
+                from_data: *from_data,
             },
             Rule::Range { feature, lo, hi } => Rule::Range {
                 feature: *feature,
@@ -206,15 +220,115 @@ impl<R> Cohort<R> {
 
 impl<R: Features> Cohort<R> {
     /// The rows whose categorical feature equals `level`.
+    ///
+    /// The level must exist: one the feature declares (a `#[derive(Categorical)]` enum's
+    /// level, with or without rows), or, for open features such as `String` fields, one that
+    /// some row of the dataset the cohort is evaluated on has. Anything else is a typo, and
+    /// evaluating the cohort is a [`CohortError::UnknownLevel`] listing the levels and the
+    /// nearest one, not an empty cohort.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Person { race: String }
+    ///
+    /// let data = Dataset::from_rows(
+    ///     vec![Person { race: "Asian".into() }, Person { race: "White".into() }],
+    ///     Labels::classes(["a", "b"])?,
+    /// )?;
+    /// assert_eq!(Cohort::category(Person::RACE, "Asian").rows(&data)?, [0]);
+    /// let err = Cohort::category(Person::RACE, "Asain").rows(&data).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "cohort `race = Asain`: no row of dataset `dataset` has `race` = \"Asain\" \
+    ///      (levels present: Asian, White); did you mean \"Asian\"?"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn category<T>(feature: Feature<R, T>, level: impl Into<String>) -> Self {
-        let level = level.into();
+        Self::category_of(Accessor::of(feature), level.into(), false)
+    }
+
+    fn category_of(feature: Accessor<R>, level: String, from_data: bool) -> Self {
         Cohort {
-            name: format!("{} = {level}", feature.name()),
+            name: format!("{} = {level}", feature.spec.name()),
             rule: Rule::Category {
-                feature: Accessor::of(feature),
+                feature,
                 level,
+                from_data,
             },
         }
+    }
+
+    /// One cohort per level of the categorical `feature`, named as [`Cohort::category`]
+    /// names them (`race = White`): the levels the feature declares, in declaration order
+    /// (levels without rows included), or else the levels present in `data`, sorted.
+    ///
+    /// A level read off `data` is never a typo: evaluated on another dataset that lacks it,
+    /// its cohort is empty rather than an error. A numeric feature, or one with no value in
+    /// `data`, is an error.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Applicant { region: String, score: f64 }
+    ///
+    /// let data = Dataset::from_rows(
+    ///     vec![
+    ///         Applicant { region: "south".into(), score: 0.9 },
+    ///         Applicant { region: "north".into(), score: 0.2 },
+    ///         Applicant { region: "south".into(), score: 0.3 },
+    ///     ],
+    ///     Labels::classes(["approve", "reject", "approve"])?,
+    /// )?;
+    /// let model = Classifier::from_fn(ModelInfo::new("cutoff", "1"), ["approve", "reject"], |b: &[Applicant]| {
+    ///     Ok(b.iter().map(|a| if a.score > 0.5 { vec![0.9, 0.1] } else { vec![0.1, 0.9] }).collect())
+    /// })?;
+    /// let regions = Cohort::each(Applicant::REGION, &data)?;
+    /// let report = evaluate_classifier(&model, &data, &regions)?;
+    /// assert_eq!(report[0].cohort, "region = north");
+    /// assert_eq!(report[1].cohort, "region = south");
+    /// assert_eq!(report[1].metrics.accuracy().rate(), Some(0.5));
+    /// assert!(Cohort::each(Applicant::SCORE, &data).is_err()); // numeric
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn each<T>(
+        feature: Feature<R, T>,
+        data: &Dataset<R>,
+    ) -> Result<Vec<Cohort<R>>, CohortError> {
+        let accessor = Accessor::of(feature);
+        let spec = accessor.spec;
+        let invalid = |reason: String| CohortError::Invalid {
+            cohort: format!("each level of {}", spec.name()),
+            reason,
+        };
+        if !spec.is_categorical() {
+            return Err(invalid(format!(
+                "feature `{}` is numeric; select it with Cohort::range",
+                spec.name()
+            )));
+        }
+        if !spec.levels().is_empty() {
+            return Ok(spec
+                .levels()
+                .iter()
+                .map(|level| Self::category_of(accessor, level.to_string(), false))
+                .collect());
+        }
+        let levels = levels_present(accessor, data);
+        if levels.is_empty() {
+            return Err(invalid(format!(
+                "no row of dataset `{}` has a value of `{}`",
+                data.name(),
+                spec.name()
+            )));
+        }
+        Ok(levels
+            .into_iter()
+            .map(|level| Self::category_of(accessor, level, true))
+            .collect())
     }
 
     /// The rows whose feature equals `value` (compared as the field's Rust type).
@@ -262,16 +376,131 @@ impl<R: Features> Cohort<R> {
     }
 }
 
+/// The levels of `feature` that rows of `data` have (missing values and empty categories
+/// aside), sorted.
+fn levels_present<R>(feature: Accessor<R>, data: &Dataset<R>) -> Vec<String> {
+    let levels: std::collections::BTreeSet<String> = data
+        .rows()
+        .iter()
+        .filter_map(|row| match feature.read(row) {
+            Value::Category(c) if !c.is_empty() => Some(c.into_owned()),
+            _ => None,
+        })
+        .collect();
+    levels.into_iter().collect()
+}
+
 /// A cohort that cannot be evaluated on a dataset.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CohortError {
-    cohort: String,
-    reason: String,
+#[non_exhaustive]
+pub enum CohortError {
+    /// A category level that the feature does not declare, or, for a feature without
+    /// declared levels, that no row of the dataset has: a typo, not an empty cohort.
+    UnknownLevel(Box<UnknownLevel>),
+    /// The dataset has no tag of this name.
+    UnknownTag {
+        /// The cohort's name.
+        cohort: String,
+        /// The tag asked for.
+        tag: String,
+        /// The dataset's name.
+        dataset: String,
+        /// The dataset's tags.
+        tags: Vec<String>,
+    },
+    /// The rule does not fit its feature (a category of a numeric feature, a range over a
+    /// categorical one, a NaN bound), or a feature has no level to make cohorts of.
+    Invalid {
+        /// The cohort's name.
+        cohort: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
+
+/// A category cohort's level that does not exist: see [`CohortError::UnknownLevel`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UnknownLevel {
+    /// The cohort's name.
+    pub cohort: String,
+    /// The feature's name.
+    pub feature: &'static str,
+    /// The level asked for.
+    pub level: String,
+    /// The feature's declared levels in order, or else the levels present in the dataset,
+    /// sorted.
+    pub levels: Vec<String>,
+    /// Whether `levels` are declared (else present in the dataset).
+    pub declared: bool,
+    /// The dataset's name.
+    pub dataset: String,
+    /// The level nearest the one asked for (the same but for case, whitespace, `_` or `-`,
+    /// or a small edit away), when one is nearest: the likely fix.
+    pub suggestion: Option<String>,
+}
+
+impl CohortError {
+    /// The name of the cohort at fault.
+    pub fn cohort(&self) -> &str {
+        match self {
+            CohortError::UnknownLevel(unknown) => &unknown.cohort,
+            CohortError::UnknownTag { cohort, .. } | CohortError::Invalid { cohort, .. } => cohort,
+        }
+    }
+}
+
+/// At most this many levels are listed in a message; the error holds them all.
+const LISTED_LEVELS: usize = 20;
 
 impl fmt::Display for CohortError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cohort `{}`: {}", self.cohort, self.reason)
+        write!(f, "cohort `{}`: ", self.cohort())?;
+        match self {
+            CohortError::UnknownLevel(unknown) => {
+                let UnknownLevel {
+                    feature,
+                    level,
+                    levels,
+                    declared,
+                    dataset,
+                    suggestion,
+                    ..
+                } = &**unknown;
+                let mut listed = levels
+                    .iter()
+                    .take(LISTED_LEVELS)
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if levels.len() > LISTED_LEVELS {
+                    listed.push_str(&format!(", … ({} more)", levels.len() - LISTED_LEVELS));
+                }
+                if *declared {
+                    write!(
+                        f,
+                        "{level:?} is not a level of `{feature}` (levels: {listed})"
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "no row of dataset `{dataset}` has `{feature}` = {level:?} (levels present: {listed})"
+                    )?;
+                }
+                if let Some(suggestion) = suggestion {
+                    write!(f, "; did you mean {suggestion:?}?")?;
+                }
+                Ok(())
+            }
+            CohortError::UnknownTag {
+                tag, dataset, tags, ..
+            } => write!(
+                f,
+                "dataset `{dataset}` has no tag {tag:?} (tags: {})",
+                tags.join(", ")
+            ),
+            CohortError::Invalid { reason, .. } => f.write_str(reason),
+        }
     }
 }
 
@@ -299,14 +528,18 @@ enum Matcher<'a, R> {
 impl<R> Cohort<R> {
     /// Checks the rule against the schema and the dataset's tags.
     fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError> {
-        let error = |reason: String| CohortError {
+        let error = |reason: String| CohortError::Invalid {
             cohort: self.name.clone(),
             reason,
         };
         Ok(match &self.rule {
             Rule::All => Matcher::All,
             Rule::Predicate(p) => Matcher::Predicate(p),
-            Rule::Category { feature, level } => {
+            Rule::Category {
+                feature,
+                level,
+                from_data,
+            } => {
                 let spec = feature.spec;
                 if !spec.is_categorical() {
                     return Err(error(format!(
@@ -314,12 +547,33 @@ impl<R> Cohort<R> {
                         spec.name()
                     )));
                 }
-                if !spec.levels().is_empty() && !spec.levels().contains(&level.as_str()) {
-                    return Err(error(format!(
-                        "{level:?} is not a level of `{}` (levels: {})",
-                        spec.name(),
-                        spec.levels().join(", ")
-                    )));
+                let declared = spec.levels();
+                let unknown = |levels: Vec<String>, declared: bool| {
+                    CohortError::UnknownLevel(Box::new(UnknownLevel {
+                        cohort: self.name.clone(),
+                        feature: spec.name(),
+                        level: level.clone(),
+                        suggestion: suggest::closest(level, levels.iter().map(String::as_str))
+                            .map(str::to_string),
+                        levels,
+                        declared,
+                        dataset: data.name().to_string(),
+                    }))
+                };
+                if !declared.is_empty() {
+                    if !declared.contains(&level.as_str()) {
+                        return Err(unknown(
+                            declared.iter().map(|l| l.to_string()).collect(),
+                            true,
+                        ));
+                    }
+                } else if !from_data
+                    && !data
+                        .rows()
+                        .iter()
+                        .any(|row| matches!(feature.read(row), Value::Category(c) if c == *level))
+                {
+                    return Err(unknown(levels_present(*feature, data), false));
                 }
                 Matcher::Category {
                     feature: *feature,
@@ -347,13 +601,14 @@ impl<R> Cohort<R> {
                     hi: *hi,
                 }
             }
-            Rule::Tag(tag) => Matcher::Tag(data.tag(tag).ok_or_else(|| {
-                error(format!(
-                    "dataset `{}` has no tag {tag:?} (tags: {})",
-                    data.name(),
-                    data.tag_names().collect::<Vec<_>>().join(", ")
-                ))
-            })?),
+            Rule::Tag(tag) => {
+                Matcher::Tag(data.tag(tag).ok_or_else(|| CohortError::UnknownTag {
+                    cohort: self.name.clone(),
+                    tag: tag.clone(),
+                    dataset: data.name().to_string(),
+                    tags: data.tag_names().map(str::to_string).collect(),
+                })?)
+            }
             Rule::And(a, b) => Matcher::And(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
             Rule::Or(a, b) => Matcher::Or(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
             Rule::Not(a) => Matcher::Not(Box::new(a.compile(data)?)),

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::columns::Columns;
 use super::{DataError, Dataset, Features, Labels, Location, check_class_names, check_row};
 
 /// How to read a CSV file into a [`Dataset`]: which column holds the label, which the row
@@ -143,47 +144,181 @@ pub(crate) fn line_at(path: &Path, position: Option<&csv::Position>) -> Option<u
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
         start += 1;
     }
+    Some(line_of_byte(&bytes, start))
+}
+
+/// The 1-based line of byte `offset` of `bytes`.
+fn line_of_byte(bytes: &[u8], offset: usize) -> u64 {
     let mut line = 1;
-    let mut i = 0;
-    while i < start {
-        match bytes[i] {
+    for (i, &b) in bytes[..offset.min(bytes.len())].iter().enumerate() {
+        match b {
             b'\n' => line += 1,
             b'\r' if bytes.get(i + 1) != Some(&b'\n') => line += 1,
             _ => {}
         }
-        i += 1;
     }
-    Some(line)
+    line
+}
+
+/// How a file is split into cells, for scanning it as the csv crate reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dialect {
+    pub(crate) delimiter: u8,
+    pub(crate) comment: Option<u8>,
+}
+
+/// Where the record starting at byte `start` of `bytes` opens a quoted cell that is never
+/// closed: the quote's offset and the cell's position in the record. Scans as the csv crate
+/// parses (a quote opens a cell only as its first byte; `""` inside is a quote), skipping
+/// blank and comment lines before the record.
+fn unclosed_quote_in(bytes: &[u8], start: usize, dialect: Dialect) -> Option<(usize, usize)> {
+    #[derive(Clone, Copy)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted(usize),
+        AfterQuote(usize),
+    }
+    let mut i = start.min(bytes.len());
+    loop {
+        while i < bytes.len() && matches!(bytes[i], b'\r' | b'\n') {
+            i += 1;
+        }
+        match (bytes.get(i), dialect.comment) {
+            (Some(&b), Some(c)) if b == c => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    let mut cell = 0;
+    let mut state = State::CellStart;
+    for (offset, &b) in bytes.iter().enumerate().skip(i) {
+        state = match state {
+            State::Quoted(at) if b == b'"' => State::AfterQuote(at),
+            State::Quoted(at) => State::Quoted(at),
+            State::AfterQuote(at) if b == b'"' => State::Quoted(at),
+            State::CellStart if b == b'"' => State::Quoted(offset),
+            _ if b == dialect.delimiter => {
+                cell += 1;
+                State::CellStart
+            }
+            _ if matches!(b, b'\r' | b'\n') => return None,
+            _ => State::Unquoted,
+        };
+    }
+    match state {
+        State::Quoted(at) => Some((at, cell)),
+        _ => None,
+    }
+}
+
+/// The error for a quoted cell of the record at byte `start` of `path` that is never
+/// closed, naming the quote's line and column; `None` when the record's quotes all close.
+/// Reads the file from `start` (the last record, or a record already at fault).
+pub(crate) fn unclosed_quote(
+    path: &Path,
+    start: u64,
+    dialect: Dialect,
+    headers: &[String],
+) -> Option<DataError> {
+    use std::io::{Read, Seek};
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(std::io::SeekFrom::Start(start)).ok()?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).ok()?;
+    let (quote, cell) = unclosed_quote_in(&tail, 0, dialect)?;
+    let line = std::fs::read(path)
+        .ok()
+        .map(|bytes| line_of_byte(&bytes, start as usize + quote));
+    let column = headers
+        .get(cell)
+        .cloned()
+        .unwrap_or_else(|| format!("column {}", cell + 1));
+    Some(DataError::Parse {
+        at: Box::new(Location {
+            line,
+            ..Location::file(path).in_field(column)
+        }),
+        message: "a quoted cell opens with `\"` here and is never closed: the quote runs to the end of the file".into(),
+    })
+}
+
+/// What the record a csv error arose in is, to name the cell at fault.
+#[derive(Clone, Copy)]
+pub(crate) enum Record<'a> {
+    /// Unknown: cells are named by position.
+    Any,
+    /// The header line.
+    Header,
+    /// A record under this header.
+    Under(&'a [String]),
 }
 
 /// Converts a csv error into a [`DataError`] at its position in `path`.
 pub(crate) fn csv_error(error: csv::Error, path: &Path) -> DataError {
+    csv_error_in(error, path, Record::Any)
+}
+
+/// Converts a csv error into a [`DataError`] at its position in `path`, naming the column
+/// of a cell that is not UTF-8.
+pub(crate) fn csv_error_in(error: csv::Error, path: &Path, record: Record<'_>) -> DataError {
     let line = line_at(path, error.position());
+    let mut at = Location::file(path);
+    at.line = line;
     match error.into_kind() {
         csv::ErrorKind::Io(source) => DataError::Io {
             path: path.to_path_buf(),
             source,
         },
-        kind => {
-            let mut at = Location::file(path);
-            at.line = line;
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let hint = "the file must be UTF-8 (convert a Latin-1 or Windows-1252 file first)";
+            let message = match record {
+                Record::Header => format!(
+                    "column {} of the header is not valid UTF-8; {hint}",
+                    err.field() + 1
+                ),
+                Record::Under(headers) => {
+                    at.field = Some(
+                        headers
+                            .get(err.field())
+                            .cloned()
+                            .unwrap_or_else(|| format!("column {}", err.field() + 1)),
+                    );
+                    format!(
+                        "the cell is not valid UTF-8 after its first {} bytes; {hint}",
+                        err.valid_up_to()
+                    )
+                }
+                Record::Any => format!("field {} is not valid UTF-8; {hint}", err.field() + 1),
+            };
             DataError::Parse {
                 at: Box::new(at),
-                message: describe_csv_error(kind),
+                message,
             }
         }
+        kind => DataError::Parse {
+            at: Box::new(at),
+            message: describe_csv_error(kind),
+        },
     }
 }
 
 fn describe_csv_error(kind: csv::ErrorKind) -> String {
     match kind {
-        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => format!("record has {len} fields, the header has {expected_len}"),
         csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
         other => format!("{other:?}"),
     }
+}
+
+/// Whether the file holds nothing but line ends and whitespace.
+pub(crate) fn is_blank(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.iter().all(u8::is_ascii_whitespace))
 }
 
 pub(super) fn load<R>(path: &Path, options: &CsvOptions) -> Result<Dataset<R>, DataError>
@@ -194,6 +329,10 @@ where
         path: path.to_path_buf(),
         source,
     })?;
+    let dialect = Dialect {
+        delimiter: options.delimiter,
+        comment: options.comment,
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(options.headers.is_none())
         .delimiter(options.delimiter)
@@ -204,14 +343,25 @@ where
             csv::Trim::None
         })
         .from_reader(file);
-    let headers: Vec<String> = match &options.headers {
-        Some(h) => h.clone(),
-        None => reader
-            .headers()
-            .map_err(|e| csv_error(e, path))?
-            .iter()
-            .map(str::to_string)
-            .collect(),
+    let (headers, header_line): (Vec<String>, Option<u64>) = match &options.headers {
+        Some(h) => (h.clone(), None),
+        None => {
+            let record = reader
+                .headers()
+                .map_err(|e| csv_error_in(e, path, Record::Header))?;
+            if record.is_empty() {
+                return Err(DataError::EmptyFile {
+                    path: path.to_path_buf(),
+                });
+            }
+            let line = line_at(path, record.position()).unwrap_or(1);
+            (record.iter().map(str::to_string).collect(), Some(line))
+        }
+    };
+    // A header that swallowed the file in an unclosed quote explains any error below.
+    let header_quote = |error: DataError| match header_line {
+        Some(_) => unclosed_quote(path, 0, dialect, &headers).unwrap_or(error),
+        None => error,
     };
     let column = |name: &str| {
         headers
@@ -223,8 +373,13 @@ where
                 available: headers.clone(),
             })
     };
-    let label_at = column(&options.label)?;
-    let id_at = options.id.as_deref().map(column).transpose()?;
+    let label_at = column(&options.label).map_err(header_quote)?;
+    let id_at = options
+        .id
+        .as_deref()
+        .map(column)
+        .transpose()
+        .map_err(header_quote)?;
     for (role, name) in [
         ("label", Some(&options.label)),
         ("row id", options.id.as_ref()),
@@ -241,8 +396,14 @@ where
         }
     }
     // Every column, label and id included, goes to serde: the row type picks the fields it
-    // wants (a skipped id field can key a prediction table) and ignores the rest.
-    let feature_headers = csv::StringRecord::from(headers.clone());
+    // wants (a skipped id field can key a prediction table) and ignores the rest. Renamed
+    // features' columns go under serde's names for their fields; every feature's column must
+    // be there.
+    let mut reserved = vec![options.label.as_str()];
+    reserved.extend(options.id.as_deref());
+    let columns =
+        Columns::plan::<R>(path, &headers, header_line, &reserved).map_err(header_quote)?;
+    let feature_headers = &columns.serde_headers;
     if let Some(classes) = &options.classes {
         check_class_names(classes)?;
     }
@@ -254,120 +415,124 @@ where
     let mut seen_ids = std::collections::HashSet::new();
     let mut record = csv::StringRecord::new();
     let mut features = csv::StringRecord::new();
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| csv_error(e, path))?
-    {
+    let mut last_start = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let start = e.position().map(csv::Position::byte);
+                let error = csv_error_in(e, path, Record::Under(&headers));
+                return Err(start
+                    .and_then(|start| unclosed_quote(path, start, dialect, &headers))
+                    .unwrap_or(error));
+            }
+        }
         let position = record.position().cloned();
+        last_start = position.as_ref().map(csv::Position::byte);
         let here = || Location {
             line: line_at(path, position.as_ref()),
             ..Location::file(path)
         };
         let at = |field: &str| here().in_field(field);
-        if record.len() != headers.len() {
-            return Err(DataError::Parse {
-                at: Box::new(here()),
-                message: format!(
-                    "record has {} fields, the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            });
-        }
+        // Everything wrong with one record; an unclosed quote in it explains the rest.
+        let mut read_record = || -> Result<(), DataError> {
+            if record.len() != headers.len() {
+                return Err(DataError::Parse {
+                    at: Box::new(here()),
+                    message: format!(
+                        "record has {} fields, the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                });
+            }
 
-        let mapped = options.map_label.map(|f| f(&record[label_at]));
-        let label = mapped.as_deref().unwrap_or(&record[label_at]);
-        if label.is_empty() || options.missing.iter().any(|m| m == label) {
-            return Err(DataError::Invalid {
-                at: Box::new(at(&options.label)),
-                reason: "the label is missing".into(),
-            });
-        }
-        if options.regression {
-            let y: f64 = label.trim().parse().map_err(|_| DataError::Parse {
-                at: Box::new(at(&options.label)),
-                message: format!("{label:?} is not a number"),
-            })?;
-            if !y.is_finite() {
+            let mapped = options.map_label.map(|f| f(&record[label_at]));
+            let label = mapped.as_deref().unwrap_or(&record[label_at]);
+            if label.is_empty() || options.missing.iter().any(|m| m == label) {
                 return Err(DataError::Invalid {
                     at: Box::new(at(&options.label)),
-                    reason: format!("label {y} is not a finite number"),
+                    reason: "the label is missing".into(),
                 });
             }
-            values.push(y);
-        } else {
-            if let Some(classes) = &options.classes
-                && !classes.iter().any(|c| c == label)
-            {
-                return Err(DataError::UnknownClass {
+            if options.regression {
+                let y: f64 = label.trim().parse().map_err(|_| DataError::Parse {
                     at: Box::new(at(&options.label)),
-                    label: label.to_string(),
-                    classes: classes.clone(),
-                });
-            }
-            class_labels.push(label.to_string());
-        }
-        if let Some(i) = id_at {
-            let id = &record[i];
-            if id.is_empty() || options.missing.iter().any(|m| m == id) {
-                return Err(DataError::Invalid {
-                    at: Box::new(at(&headers[i])),
-                    reason: "the row id is missing".into(),
-                });
-            }
-            if !seen_ids.insert(id.to_string()) {
-                return Err(DataError::DuplicateId {
-                    at: Box::new(at(&headers[i])),
-                    id: id.to_string(),
-                });
-            }
-            ids.push(id.to_string());
-        }
-
-        features.clear();
-        for cell in &record {
-            if options.missing.iter().any(|m| m == cell) {
-                features.push_field("");
-            } else {
-                features.push_field(cell);
-            }
-        }
-        let row: R = features.deserialize(Some(&feature_headers)).map_err(|e| {
-            let message = match e.kind() {
-                csv::ErrorKind::Deserialize { err, .. } => {
-                    let field = err
-                        .field()
-                        .and_then(|f| feature_headers.get(f as usize))
-                        .map(str::to_string);
-                    let mut loc = here();
-                    loc.field = field;
-                    return DataError::Parse {
-                        at: Box::new(loc),
-                        message: match err.kind() {
-                            csv::DeserializeErrorKind::Message(m)
-                            | csv::DeserializeErrorKind::Unsupported(m) => m.clone(),
-                            other => describe_parse(
-                                other,
-                                err.field().and_then(|f| features.get(f as usize)),
-                            ),
-                        },
-                    };
+                    message: format!("{label:?} is not a number"),
+                })?;
+                if !y.is_finite() {
+                    return Err(DataError::Invalid {
+                        at: Box::new(at(&options.label)),
+                        reason: format!("label {y} is not a finite number"),
+                    });
                 }
-                _ => e.to_string(),
-            };
-            DataError::Parse {
-                at: Box::new(here()),
-                message,
+                values.push(y);
+            } else {
+                if let Some(classes) = &options.classes
+                    && !classes.iter().any(|c| c == label)
+                {
+                    return Err(DataError::UnknownClass {
+                        at: Box::new(at(&options.label)),
+                        label: label.to_string(),
+                        classes: classes.clone(),
+                    });
+                }
+                class_labels.push(label.to_string());
             }
-        })?;
-        check_row(&row, here)?;
-        rows.push(row);
+            if let Some(i) = id_at {
+                let id = &record[i];
+                if id.is_empty() || options.missing.iter().any(|m| m == id) {
+                    return Err(DataError::Invalid {
+                        at: Box::new(at(&headers[i])),
+                        reason: "the row id is missing".into(),
+                    });
+                }
+                if !seen_ids.insert(id.to_string()) {
+                    return Err(DataError::DuplicateId {
+                        at: Box::new(at(&headers[i])),
+                        id: id.to_string(),
+                    });
+                }
+                ids.push(id.to_string());
+            }
+
+            features.clear();
+            for cell in &record {
+                if options.missing.iter().any(|m| m == cell) {
+                    features.push_field("");
+                } else {
+                    features.push_field(cell);
+                }
+            }
+            let row: R = features.deserialize(Some(feature_headers)).map_err(|e| {
+                deserialize_error(e, &features, path, &headers, header_line, &columns, here())
+            })?;
+            check_row(&row, here)?;
+            rows.push(row);
+            Ok(())
+        };
+        if let Err(error) = read_record() {
+            return Err(last_start
+                .and_then(|start| unclosed_quote(path, start, dialect, &headers))
+                .unwrap_or(error));
+        }
+    }
+    // An unclosed quote swallows the rest of the file into the last record.
+    if let Some(error) = last_start.and_then(|start| unclosed_quote(path, start, dialect, &headers))
+    {
+        return Err(error);
     }
 
     if rows.is_empty() {
-        return Err(DataError::Empty {
+        if header_line.is_none() && is_blank(path) {
+            return Err(DataError::EmptyFile {
+                path: path.to_path_buf(),
+            });
+        }
+        return Err(header_quote(DataError::Empty {
             what: format!("dataset {}", path.display()),
-        });
+        }));
     }
     let labels = if options.regression {
         Labels::values(values)?
@@ -385,6 +550,42 @@ where
     match id_at {
         None => Ok(dataset),
         Some(_) => dataset.with_ids(ids),
+    }
+}
+
+/// A serde error on one record, naming the column as the file spells it; serde's "missing
+/// field" is a column the header lacks.
+fn deserialize_error(
+    error: csv::Error,
+    cells: &csv::StringRecord,
+    path: &Path,
+    headers: &[String],
+    header_line: Option<u64>,
+    columns: &Columns,
+    mut here: Location,
+) -> DataError {
+    let csv::ErrorKind::Deserialize { err, .. } = error.kind() else {
+        return DataError::Parse {
+            at: Box::new(here),
+            message: error.to_string(),
+        };
+    };
+    here.field = err.field().and_then(|f| headers.get(f as usize)).cloned();
+    let message = match err.kind() {
+        csv::DeserializeErrorKind::Message(m) | csv::DeserializeErrorKind::Unsupported(m) => {
+            if let Some(name) = m
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.strip_suffix('`'))
+            {
+                return columns.missing_field(name, path, headers, header_line);
+            }
+            m.clone()
+        }
+        other => describe_parse(other, err.field().and_then(|f| cells.get(f as usize))),
+    };
+    DataError::Parse {
+        at: Box::new(here),
+        message,
     }
 }
 

@@ -2,7 +2,42 @@
 
 use std::collections::BTreeSet;
 
-use super::{Dataset, Features, Kind, Value};
+use super::{DataError, Dataset, Features, Kind, Location, Value};
+
+/// `(x - shift) / scale` without overflowing in the subtraction: when `x - shift` is beyond
+/// `f64` but the quotient is not, the halves are subtracted instead.
+fn standardise(x: f64, shift: f64, scale: f64) -> f64 {
+    let z = (x - shift) / scale;
+    if z.is_finite() || !x.is_finite() {
+        z
+    } else {
+        (x / 2.0 - shift / 2.0) / scale * 2.0
+    }
+}
+
+/// The mean and population standard deviation of `xs` (0 and 0 when empty), without
+/// overflow for finite values: the sums are computed directly, and again on the values
+/// scaled by a power of two (exactly) when the direct sums overflow.
+fn mean_and_sd(xs: &[f64]) -> (f64, f64) {
+    let moments = |xs: &mut dyn Iterator<Item = f64>| {
+        let xs: Vec<f64> = xs.collect();
+        let n = xs.len().max(1) as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
+        (mean, var.sqrt())
+    };
+    let (mean, sd) = moments(&mut xs.iter().copied());
+    if mean.is_finite() && sd.is_finite() || xs.iter().any(|x| !x.is_finite()) {
+        return (mean, sd);
+    }
+    // Every |x| / 2^k is at most 1, so the scaled sums cannot overflow; and the mean and
+    // standard deviation are at most max |x|, so scaling back cannot either.
+    let max = xs.iter().fold(0.0_f64, |m, x| m.max(x.abs()));
+    let k = max.log2().ceil() as i32;
+    let down = 0.5_f64.powi(k);
+    let (mean, sd) = moments(&mut xs.iter().map(|x| x * down));
+    (mean / down, sd / down)
+}
 
 /// How one feature becomes columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +76,8 @@ enum Column {
 pub struct Encoder<R> {
     columns: Vec<Column>,
     names: Vec<String>,
+    /// The schema index of the feature behind each output column.
+    owners: Vec<usize>,
     _row: std::marker::PhantomData<fn(&R)>,
 }
 
@@ -61,14 +98,13 @@ impl<R: Features> Encoder<R> {
         let schema = R::SCHEMA;
         let mut columns = Vec::with_capacity(schema.len());
         let mut names = Vec::new();
+        let mut owners = Vec::new();
         for (i, spec) in schema.iter().enumerate() {
             match spec.kind() {
                 Kind::Numeric { .. } => {
                     let xs: Vec<f64> = rows.iter().filter_map(|r| r.value(i).as_number()).collect();
-                    let n = xs.len().max(1) as f64;
-                    let mean = xs.iter().sum::<f64>() / n;
-                    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n;
-                    let (shift, scale) = match (standardize, var.sqrt()) {
+                    let (mean, sd) = mean_and_sd(&xs);
+                    let (shift, scale) = match (standardize, sd) {
                         (false, _) => (0.0, 1.0),
                         (true, sd) if sd > 0.0 => (mean, sd),
                         (true, _) => (mean, 1.0),
@@ -78,6 +114,7 @@ impl<R: Features> Encoder<R> {
                         shift,
                         scale,
                     });
+                    owners.push(i);
                     names.push(spec.name().to_string());
                 }
                 Kind::Categorical { levels } => {
@@ -91,6 +128,7 @@ impl<R: Features> Encoder<R> {
                         levels.iter().map(|l| l.to_string()).collect()
                     };
                     names.extend(levels.iter().map(|l| format!("{}={l}", spec.name())));
+                    owners.extend(std::iter::repeat_n(i, levels.len()));
                     columns.push(Column::OneHot { levels });
                 }
             }
@@ -98,6 +136,7 @@ impl<R: Features> Encoder<R> {
         Encoder {
             columns,
             names,
+            owners,
             _row: std::marker::PhantomData,
         }
     }
@@ -119,7 +158,7 @@ impl<R: Features> Encoder<R> {
             match column {
                 Column::Number { fill, shift, scale } => {
                     let x = value.as_number().unwrap_or(*fill);
-                    out.push((x - shift) / scale);
+                    out.push(standardise(x, *shift, *scale));
                 }
                 Column::OneHot { levels } => {
                     let level = match &value {
@@ -132,7 +171,8 @@ impl<R: Features> Encoder<R> {
         }
     }
 
-    /// The encoding of `row`.
+    /// The encoding of `row`. A number whose standardised value lies beyond the range of
+    /// `f64` encodes as an infinity; [`try_encode`](Self::try_encode) reports it instead.
     pub fn encode(&self, row: &R) -> Vec<f64> {
         let mut out = Vec::with_capacity(self.width());
         self.encode_into(row, &mut out);
@@ -152,5 +192,86 @@ impl<R: Features> Encoder<R> {
     /// The encodings of `rows`, one `Vec` per row.
     pub fn encode_all(&self, rows: &[R]) -> Vec<Vec<f64>> {
         rows.iter().map(|r| self.encode(r)).collect()
+    }
+
+    /// The encoding of `row`, or an error naming the feature whose encoded value is not a
+    /// finite number: a value so far from the fitted mean that standardising it overflows
+    /// `f64` (or a non-finite value in a dataset built without checks).
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Row { income: f64 }
+    ///
+    /// let data = Dataset::from_rows(
+    ///     vec![Row { income: 0.0 }, Row { income: 1.0 }],
+    ///     Labels::classes(["a", "b"])?,
+    /// )?;
+    /// let encoder = Encoder::fit_standardized(&data);
+    /// assert_eq!(encoder.try_encode(&Row { income: 1.0 })?, vec![1.0]);
+    /// // (1e308 - 0.5) / 0.5 is beyond f64.
+    /// let err = encoder.try_encode(&Row { income: 1e308 }).unwrap_err();
+    /// assert!(err.to_string().starts_with("input, field `income`: 100000000"), "{err}");
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn try_encode(&self, row: &R) -> Result<Vec<f64>, DataError> {
+        let out = self.encode(row);
+        self.check(row, &out, Location::default())?;
+        Ok(out)
+    }
+
+    /// The encodings of `rows` in one row-major buffer, as [`encode_flat`](Self::encode_flat),
+    /// or an error naming the row (0-based) and the feature whose encoded value is not a
+    /// finite number.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Row { income: f64 }
+    ///
+    /// let data = Dataset::from_rows(
+    ///     vec![Row { income: 0.0 }, Row { income: 1.0 }],
+    ///     Labels::classes(["a", "b"])?,
+    /// )?;
+    /// let encoder = Encoder::fit_standardized(&data);
+    /// let err = encoder
+    ///     .try_encode_flat(&[Row { income: 0.5 }, Row { income: -1e308 }])
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("row 1, field `income`: "), "{err}");
+    /// # Ok::<(), model_check::data::DataError>(())
+    /// ```
+    pub fn try_encode_flat(&self, rows: &[R]) -> Result<Vec<f64>, DataError> {
+        let mut out = Vec::with_capacity(rows.len() * self.width());
+        for (i, row) in rows.iter().enumerate() {
+            let start = out.len();
+            self.encode_into(row, &mut out);
+            self.check(row, &out[start..], Location::row(i))?;
+        }
+        Ok(out)
+    }
+
+    /// Fails on the first encoded value of `row` that is not finite.
+    fn check(&self, row: &R, encoded: &[f64], at: Location) -> Result<(), DataError> {
+        let Some(column) = encoded.iter().position(|z| !z.is_finite()) else {
+            return Ok(());
+        };
+        let feature = self.owners[column];
+        let spec = &R::SCHEMA[feature];
+        let reason = match (row.value(feature).as_number(), &self.columns[feature]) {
+            (Some(x), Column::Number { shift, scale, .. }) if x.is_finite() => format!(
+                "{x} standardises to {}, beyond the range of f64 (fitted mean {shift}, standard deviation {scale})",
+                encoded[column]
+            ),
+            (x, _) => format!(
+                "{} is not a finite number",
+                x.map_or_else(|| "the fill value".to_string(), |x| x.to_string())
+            ),
+        };
+        Err(DataError::Invalid {
+            at: Box::new(at.in_field(spec.name())),
+            reason,
+        })
     }
 }

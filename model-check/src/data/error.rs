@@ -91,6 +91,31 @@ pub enum DataError {
         /// The columns the header has.
         available: Vec<String>,
     },
+    /// A field of the row type has no column in the header. An `Option` field may hold
+    /// empty cells, but its column must be there: an absent column is not read as "every
+    /// value missing".
+    MissingFieldColumn {
+        /// The file, the header's line (when the header is in the file) and, as the field,
+        /// the column looked for: the feature's name.
+        at: Box<Location>,
+        /// The Rust field that reads the column.
+        field: String,
+        /// The name serde reads the field under, when it differs from the column looked for
+        /// (`#[serde(rename)]`, `#[serde(rename_all)]`); a column of that name would do too.
+        serde_name: Option<String>,
+        /// Whether the field is a feature (else a `#[features(skip)]` field read by serde).
+        feature: bool,
+        /// The columns the header has.
+        available: Vec<String>,
+        /// The header column nearest the name looked for (same name ignoring case,
+        /// whitespace, `_` and `-`, or a small edit away), when one is nearest.
+        closest: Option<String>,
+    },
+    /// The file holds nothing: no header line and no rows (or only blank lines).
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
     /// A value is present but not allowed: NaN or infinity, a missing value where the
     /// feature is not optional, probabilities that do not sum to one.
     Invalid {
@@ -151,6 +176,47 @@ impl fmt::Display for DataError {
                 path.display(),
                 available.join(", ")
             ),
+            DataError::MissingFieldColumn {
+                at,
+                field,
+                serde_name,
+                feature,
+                available,
+                closest,
+            } => {
+                match (&at.path, at.line) {
+                    (Some(path), Some(line)) => write!(f, "{}:{line}: ", path.display())?,
+                    (Some(path), None) => write!(f, "{}: ", path.display())?,
+                    (None, _) => {}
+                }
+                let column = at.field.as_deref().unwrap_or(field);
+                write!(f, "no column `{column}`")?;
+                if let Some(serde_name) = serde_name {
+                    write!(f, " (or `{serde_name}`, as serde names it)")?;
+                }
+                write!(
+                    f,
+                    " for field `{field}` in the header (columns: {})",
+                    available.join(", ")
+                )?;
+                if let Some(closest) = closest {
+                    let fix = if *feature {
+                        "the feature with #[features(rename"
+                    } else {
+                        "the field with #[serde(rename"
+                    };
+                    write!(
+                        f,
+                        "; did you mean `{closest}`? Rename the column, or {fix} = {closest:?})]"
+                    )?;
+                }
+                Ok(())
+            }
+            DataError::EmptyFile { path } => write!(
+                f,
+                "{}: the file is empty: no header line and no rows",
+                path.display()
+            ),
             DataError::Invalid { at, reason } => write!(f, "{at}: {reason}"),
             DataError::UnknownClass { at, label, classes } => write!(
                 f,
@@ -185,7 +251,8 @@ impl DataError {
             DataError::Parse { at, .. }
             | DataError::Invalid { at, .. }
             | DataError::UnknownClass { at, .. }
-            | DataError::DuplicateId { at, .. } => Some(at),
+            | DataError::DuplicateId { at, .. }
+            | DataError::MissingFieldColumn { at, .. } => Some(at),
             _ => None,
         }
     }

@@ -84,6 +84,7 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FeatureSpec {
     name: &'static str,
+    field: &'static str,
     kind: Kind,
     optional: bool,
     protected: bool,
@@ -94,6 +95,7 @@ impl FeatureSpec {
     pub const fn numeric(name: &'static str, number: NumberType) -> Self {
         FeatureSpec {
             name,
+            field: name,
             kind: Kind::Numeric {
                 number,
                 range: None,
@@ -107,6 +109,7 @@ impl FeatureSpec {
     pub const fn categorical(name: &'static str, levels: &'static [&'static str]) -> Self {
         FeatureSpec {
             name,
+            field: name,
             kind: Kind::Categorical { levels },
             optional: false,
             protected: false,
@@ -133,6 +136,22 @@ impl FeatureSpec {
         }
     }
 
+    /// Names the Rust field that holds the feature, when it differs from the feature's name
+    /// (`#[features(rename = "Age")] age: u32`). Loaders use it to hand the column called
+    /// [`name`](Self::name) to the field.
+    ///
+    /// ```
+    /// use model_check::data::{FeatureSpec, NumberType};
+    ///
+    /// let spec = FeatureSpec::numeric("Age", NumberType::Integer).with_field("age");
+    /// assert_eq!((spec.name(), spec.field()), ("Age", "age"));
+    /// assert_eq!(FeatureSpec::numeric("tenure", NumberType::Float).field(), "tenure");
+    /// ```
+    pub const fn with_field(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
+    }
+
     /// Marks the feature as possibly missing (an `Option` field).
     pub const fn optional(mut self) -> Self {
         self.optional = true;
@@ -148,6 +167,12 @@ impl FeatureSpec {
     /// The feature's name as it appears in data files and reports.
     pub const fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The Rust field that holds the feature (without `r#`); the feature's name unless
+    /// renamed.
+    pub const fn field(&self) -> &'static str {
+        self.field
     }
 
     /// Numeric or categorical, with range or levels.
@@ -207,12 +232,46 @@ impl FeatureSpec {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schema {
     features: &'static [FeatureSpec],
+    fields: &'static [&'static str],
 }
 
 impl Schema {
     /// Wraps a static list of feature descriptions.
     pub const fn new(features: &'static [FeatureSpec]) -> Self {
-        Schema { features }
+        Schema {
+            features,
+            fields: &[],
+        }
+    }
+
+    /// Lists every field of the row struct in declaration order, `#[features(skip)]` fields
+    /// included (the derive does this). Loaders use it to line serde's field names up with
+    /// the features; without it they match by name only.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features)]
+    /// struct Row {
+    ///     #[features(skip)]
+    ///     id: String,
+    ///     #[features(rename = "Age")]
+    ///     age: u32,
+    /// }
+    ///
+    /// assert_eq!(Row::schema().fields(), ["id", "age"]);
+    /// assert_eq!(Row::schema()[0].field(), "age");
+    /// # let _ = Row { id: String::new(), age: 0 }.id;
+    /// ```
+    pub const fn with_fields(mut self, fields: &'static [&'static str]) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// Every field of the row struct in declaration order, skipped fields included; empty
+    /// when the schema was built without [`with_fields`](Self::with_fields).
+    pub const fn fields(&self) -> &'static [&'static str] {
+        self.fields
     }
 
     /// The number of features.

@@ -8,11 +8,20 @@
 //! is not a declared class, a duplicate id or an empty file is a [`DataError`] naming the
 //! file, line and field. Missing values are declared, never guessed: only `Option` fields may
 //! be missing, as an empty cell or a marker the loader is told about ([`CsvOptions::missing`]).
+//!
+//! Text datasets (`Dataset<String>`) load from a text column and a label column with
+//! [`Dataset::from_text_csv`] and [`TextCsvOptions`]: UTF-8, Latin-1 or Windows-1252
+//! ([`Encoding`]), with optional HTML-entity decoding.
 
+mod columns;
 mod csv_load;
 mod encode;
+mod encoding;
 mod error;
 pub mod features;
+mod html;
+pub(crate) mod suggest;
+mod text_csv;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,11 +32,14 @@ use rand::seq::SliceRandom;
 pub use csv_load::CsvOptions;
 pub(crate) use csv_load::{csv_error, csv_reader, line_at};
 pub use encode::Encoder;
+pub use encoding::Encoding;
 pub use error::{DataError, Location};
 pub use features::{
     Categorical, Feature, FeatureSpec, FeatureValue, Features, Kind, NumberType, Schema, Value,
     ValueError,
 };
+
+pub use text_csv::TextCsvOptions;
 
 pub use crate::rng::{SeededRng, seeded_rng};
 
@@ -602,6 +614,19 @@ impl<R: Features> Dataset<R> {
     /// name; columns `R` does not name are ignored, so `R` may also read the id column (into a
     /// `#[features(skip)]` field, say). The label column gives the labels.
     ///
+    /// Every feature's column must be in the header, `Option` features' too: an `Option`
+    /// field may hold empty cells, but an absent column is a
+    /// [`DataError::MissingFieldColumn`] naming the field, the file, the header and the
+    /// closest header name — never a column of `None`s. A feature's column is the one named
+    /// like the feature (`#[features(rename = "Age")]` reads column `Age` into field `age`),
+    /// or the one serde names the field after (`#[serde(rename)]`, `#[serde(rename_all)]`).
+    /// `#[features(skip)]` fields are read by serde's own rules (a `#[serde(default)]` field
+    /// may be absent).
+    ///
+    /// Malformed files are errors naming the file and line: an empty file, a record with
+    /// too few or too many fields, a quoted cell that is never closed, a cell that is not
+    /// UTF-8 (naming its column), a value of the wrong type or out of its range.
+    ///
     /// ```
     /// use model_check::prelude::*;
     ///
@@ -624,6 +649,13 @@ impl<R: Features> Dataset<R> {
     /// std::fs::write(&path, "id,tenure,total_charges,churn\n7,NaN,1.0,Yes\n")?;
     /// let err = Dataset::<Customer>::from_csv(&path, CsvOptions::classify("churn")).unwrap_err();
     /// assert!(err.to_string().ends_with("customers.csv:2, field `tenure`: NaN is not a finite number"));
+    ///
+    /// // An absent column is an error, with the closest header name as the fix.
+    /// std::fs::write(&path, "id,tenure,TotalCharges,churn\n7,1,2.5,Yes\n")?;
+    /// let err = Dataset::<Customer>::from_csv(&path, CsvOptions::classify("churn")).unwrap_err();
+    /// assert!(matches!(err, DataError::MissingFieldColumn { .. }));
+    /// assert!(err.to_string().contains("no column `total_charges` for field `total_charges`"));
+    /// assert!(err.to_string().contains("did you mean `TotalCharges`?"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_csv(path: impl AsRef<Path>, options: CsvOptions) -> Result<Self, DataError>
