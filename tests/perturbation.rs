@@ -976,3 +976,76 @@ mod telco {
         }
     }
 }
+
+#[test]
+fn a_directional_test_that_requires_a_change_fails_a_model_that_ignores_it() {
+    let data = dataset(300);
+    let more_tenure = || directional(shift(Customer::TENURE, 12.0));
+    // Reads tenure: twelve more months lower P(Yes) for every row.
+    let reads = || logistic("reads-tenure", |c| (12.0 - f64::from(c.tenure)) / 6.0);
+    // Ignores tenure: nothing moves.
+    let ignores = || logistic("ignores-tenure", |c| (c.monthly_charges - 70.0) / 10.0);
+
+    // "Must not raise" cannot tell them apart: both pass.
+    let not_raised = |c: Check| c.run(1).outcomes.remove(0).verdict;
+    assert_eq!(
+        not_raised(check(reads(), data.clone()).expect(more_tenure().must_not_raise("Yes"))),
+        Verdict::Pass
+    );
+    assert_eq!(
+        not_raised(check(ignores(), data.clone()).expect(more_tenure().must_not_raise("Yes"))),
+        Verdict::Pass
+    );
+    // "Must lower" can.
+    let lowered = check(reads(), data.clone())
+        .expect(more_tenure().must_lower("Yes"))
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(lowered.verdict, Verdict::Pass, "{lowered}");
+    let ignored = check(ignores(), data.clone())
+        .expect(more_tenure().must_lower("Yes"))
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(ignored.verdict, Verdict::Fail, "{ignored}");
+    assert_eq!(ignored.evidence.estimate, Some(1.0), "every row stays put");
+    assert_eq!(
+        ignored.expectation,
+        format!(
+            "P(Yes) falls under {}",
+            shift(Customer::TENURE, 12.0).describe()
+        )
+    );
+
+    // With a minimum change and a tolerated rate, decided on the Wilson interval of rows:
+    // near the top of its range tenure is clamped at 72, so some rows cannot move by much.
+    let by = |delta: f64, rate: f64| {
+        check(reads(), data.clone())
+            .expect(
+                more_tenure()
+                    .must_lower("Yes")
+                    .by(delta)
+                    .max_failure_rate(rate),
+            )
+            .run(1)
+            .outcomes
+            .remove(0)
+    };
+    let lenient = by(0.0001, 0.5);
+    assert_eq!(lenient.verdict, Verdict::Pass, "{lenient}");
+    let strict = by(0.9, 0.05);
+    assert_eq!(strict.verdict, Verdict::Fail, "{strict}");
+    assert!(
+        strict.expectation.contains("falls by at least 0.9"),
+        "{}",
+        strict.expectation
+    );
+    // Out-of-range settings are errors.
+    let bad = check(reads(), data.clone())
+        .expect(more_tenure().must_raise("Yes").by(1.5))
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(bad.verdict, Verdict::Error);
+}

@@ -69,7 +69,7 @@ pub use crate::outcome::{
 };
 pub use confidence::{Confidence, confidence};
 pub use flip::{Flip, FlipExpectation, flip};
-pub use gap::{Gap, gap, newcombe_difference};
+pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{
     BOOTSTRAP_MIN_ROWS, ClassMetric, ClassThreshold, DEFAULT_RESAMPLES, MIN_RESAMPLES,
     RegressionMetric, RegressionThreshold, accuracy, brier_score, expected_calibration_error,

@@ -305,11 +305,17 @@ where
     }
 }
 
-/// Which way a directional expectation forbids the probability to move.
+/// Which way a directional expectation forbids (or requires) the probability to move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sense {
+    /// It may not rise.
     Raise,
+    /// It may not fall.
     Lower,
+    /// It must rise.
+    MustRaise,
+    /// It must fall.
+    MustLower,
 }
 
 /// Variants may not move a class probability one way; see [`directional`].
@@ -318,6 +324,7 @@ pub struct Directional<A> {
     augmenter: A,
     class: Option<(Sense, String)>,
     tolerance: f64,
+    min_change: f64,
     settings: Settings,
 }
 
@@ -356,6 +363,7 @@ pub fn directional<A>(augmenter: A) -> Directional<A> {
         augmenter,
         class: None,
         tolerance: 0.0,
+        min_change: 0.0,
         settings: Settings::default(),
     }
 }
@@ -370,6 +378,44 @@ impl<A> Directional<A> {
     /// A variant may not lower P(`class`) below the original's by more than the tolerance.
     pub fn must_not_lower(mut self, class: impl Into<String>) -> Self {
         self.class = Some((Sense::Lower, class.into()));
+        self
+    }
+
+    /// A variant must raise P(`class`): by at least [`by`](Directional::by) (default: by
+    /// anything at all). A model that ignores the change — "very", "not", twelve more months
+    /// — fails, where `must_not_lower` would let it pass. Decided like every variant
+    /// expectation: any counterexample fails, or
+    /// [`max_failure_rate`](Directional::max_failure_rate) decides on the Wilson interval of
+    /// the share of rows that do not move as required.
+    ///
+    /// ```
+    /// use model_check::expect::directional;
+    /// use model_check::perturb::shift;
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Customer { tenure: f64 }
+    ///
+    /// // Twelve more months must lower P(Yes) by at least 0.02 for most customers.
+    /// let loyalty_pays = directional(shift(Customer::TENURE, 12.0)).must_lower("Yes").by(0.02).max_failure_rate(0.1);
+    /// # let _ = loyalty_pays;
+    /// ```
+    pub fn must_raise(mut self, class: impl Into<String>) -> Self {
+        self.class = Some((Sense::MustRaise, class.into()));
+        self
+    }
+
+    /// A variant must lower P(`class`): by at least [`by`](Directional::by) (default: by
+    /// anything at all). See [`must_raise`](Directional::must_raise).
+    pub fn must_lower(mut self, class: impl Into<String>) -> Self {
+        self.class = Some((Sense::MustLower, class.into()));
+        self
+    }
+
+    /// For [`must_raise`](Directional::must_raise) and
+    /// [`must_lower`](Directional::must_lower): the least change that counts (in `[0, 1]`).
+    pub fn by(mut self, delta: f64) -> Self {
+        self.min_change = delta;
         self
     }
 
@@ -409,9 +455,16 @@ where
         } else {
             format!(" by more than {}", self.tolerance)
         };
+        let at_least = if self.min_change == 0.0 {
+            String::new()
+        } else {
+            format!(" by at least {}", crate::fmt::exact(self.min_change))
+        };
         let what = match &self.class {
             Some((Sense::Raise, class)) => format!("P({class}) does not rise{by} under {under}"),
             Some((Sense::Lower, class)) => format!("P({class}) does not fall{by} under {under}"),
+            Some((Sense::MustRaise, class)) => format!("P({class}) rises{at_least} under {under}"),
+            Some((Sense::MustLower, class)) => format!("P({class}) falls{at_least} under {under}"),
             None => format!("a class probability does not move one way under {under}"),
         };
         what + &self.settings.describe()
@@ -420,9 +473,10 @@ where
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
         self.settings.check()?;
         check_unit("tolerance", self.tolerance)?;
+        check_unit("by", self.min_change)?;
         let Some((sense, class)) = &self.class else {
             return Err(setting_error(
-                "a directional expectation needs a class: add .must_not_raise(class) or .must_not_lower(class)".into(),
+                "a directional expectation needs a class: add .must_not_raise(class), .must_not_lower(class), .must_raise(class) or .must_lower(class)".into(),
             ));
         };
         evaluate_variants(
@@ -433,6 +487,8 @@ where
                 Ok(match sense {
                     Sense::Raise => Judge::NotRaise(class, self.tolerance),
                     Sense::Lower => Judge::NotLower(class, self.tolerance),
+                    Sense::MustRaise => Judge::MustMove(class, 1.0, self.min_change),
+                    Sense::MustLower => Judge::MustMove(class, -1.0, self.min_change),
                 })
             },
             context,
@@ -449,6 +505,9 @@ enum Judge {
     Predicts(usize),
     NotRaise(usize, f64),
     NotLower(usize, f64),
+    /// The class's probability must move in the direction of the sign by at least the
+    /// change (by anything at all when it is 0).
+    MustMove(usize, f64, f64),
 }
 
 /// A variant's prediction judged against its original's.
@@ -517,6 +576,19 @@ impl Judge {
                 Judged {
                     fails: change > tolerance,
                     change,
+                    shown: class,
+                }
+            }
+            Judge::MustMove(class, sign, least) => {
+                let moved = sign * (q[class] - p[class]);
+                Judged {
+                    fails: if least == 0.0 {
+                        moved <= 0.0
+                    } else {
+                        moved < least
+                    },
+                    // The furthest from the required move is the most telling.
+                    change: least - moved,
                     shown: class,
                 }
             }

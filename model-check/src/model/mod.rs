@@ -938,9 +938,10 @@ impl PredictionTable<Probabilities> {
             p.clear();
             for &i in &class_columns {
                 p.push(parse_number(&record, i, &headers, path).map_err(|e| {
-                    // A column of words among the classes is most often the label left in.
-                    match (named.is_none(), record[i].trim().parse::<f64>().is_err()) {
-                        (true, true) => DataError::Invalid {
+                    // A column of words among the classes is most often the label left in;
+                    // one word in a column of numbers is a bad cell.
+                    match named.is_none() && mostly_words(path, i) {
+                        true => DataError::Invalid {
                             at: Box::new(record_location(path, &record).in_field(&headers[i])),
                             reason: format!(
                                 "{:?} is not a probability: every column but `{id_column}` is read as a class; if `{}` is the label (or another column), drop it or name the class columns with `classifier_csv_columns`",
@@ -948,7 +949,7 @@ impl PredictionTable<Probabilities> {
                                 &headers[i]
                             ),
                         },
-                        _ => e,
+                        false => e,
                     }
                 })?);
             }
@@ -1072,6 +1073,23 @@ impl PredictionTable<Probabilities> {
         }
         memory_table(table, info)
     }
+}
+
+/// Whether most cells of column `i` of the CSV file are not numbers (read again: call only
+/// for errors).
+fn mostly_words(path: &Path, i: usize) -> bool {
+    let Ok(mut reader) = crate::data::csv_reader(path) else {
+        return false;
+    };
+    let (mut words, mut cells) = (0usize, 0usize);
+    for record in reader.records().flatten() {
+        if let Some(cell) = record.get(i) {
+            cells += 1;
+            words += usize::from(cell.trim().parse::<f64>().is_err());
+        }
+    }
+    // A single bad cell is a bad cell, whatever the size of the file.
+    words >= 2 && 2 * words > cells
 }
 
 /// `[1 − p, p]` over two classes, for a probability `p` of the second.
