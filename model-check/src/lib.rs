@@ -111,11 +111,11 @@ pub use model_check_macros::model_test;
 pub mod prelude {
     pub use crate::baseline::{Baseline, BaselineRecord, UpdateMode};
     pub use crate::cohort::{
-        Cohort, CohortMetrics, EvalError, evaluate_classifier, evaluate_regressor,
+        Cohort, CohortError, CohortMetrics, EvalError, evaluate_classifier, evaluate_regressor,
     };
     pub use crate::data::{
-        Categorical, CsvOptions, DataError, Dataset, Encoder, Feature, FeatureSpec, Features,
-        Labels, Schema, Value,
+        Categorical, CsvOptions, DataError, Dataset, Encoder, Encoding, Feature, FeatureSpec,
+        Features, Labels, Schema, TextCsvOptions, Value,
     };
     pub use crate::diff::ModelDiff;
     pub use crate::expect::{
@@ -134,9 +134,9 @@ pub mod prelude {
         Regressor, decide_at,
     };
     pub use crate::perturb::{
-        Augmenter, Template, Templates, change_case, change_numbers, contractions, noise,
-        punctuation, resample, shift, swap_names, swap_places, swap_protected, swap_words,
-        synonyms, typos,
+        Augmenter, CsvColumns, SettingError, Template, Templates, augment, change_case,
+        change_numbers, contractions, noise, punctuation, resample, shift, swap_names, swap_places,
+        swap_protected, swap_words, synonyms, typos, write_csv,
     };
     pub use model_check_derive::{Categorical, Features};
     pub use model_check_macros::model_test;
