@@ -2,17 +2,40 @@
 //! names and flags as libtest, so `cargo test --test harness` and
 //! `cargo nextest run --test harness` list and run them alike.
 
-mod common;
-
 use std::sync::LazyLock;
 
-use common::{Customer, telco};
 use model_check::prelude::*;
 
-static TELCO: LazyLock<Dataset<Customer>> = LazyLock::new(|| telco("churn"));
+/// The Telco columns these tests read (`examples/data/telco_churn.csv`; other columns are
+/// ignored).
+#[derive(Features, serde::Deserialize, Debug, Clone)]
+struct Customer {
+    #[features(skip)]
+    rownames: u32,
+    #[features(protected)]
+    senior_citizen: u8,
+    contract: String,
+}
 
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+static TELCO: LazyLock<Dataset<Customer>> = LazyLock::new(|| {
+    Dataset::from_csv(
+        format!("{ROOT}/examples/data/telco_churn.csv"),
+        CsvOptions::classify("churn").id("rownames"),
+    )
+    .expect("telco loads")
+});
+
+/// scikit-learn's churn classifier, served from its committed predictions.
 fn churn_model() -> impl Model<Input = Customer, Output = Probabilities> + 'static {
-    common::sklearn_churn_model()
+    PredictionTable::classifier_csv(
+        ModelInfo::new("sklearn-logistic-regression", "oracle"),
+        format!("{ROOT}/tests/oracles/telco_binary_predictions.csv"),
+        "rownames",
+    )
+    .expect("the oracle predictions load")
+    .keyed_by(|c: &Customer| c.rownames.to_string())
 }
 
 #[model_test(tags = ["smoke"])]
