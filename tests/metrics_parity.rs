@@ -502,3 +502,36 @@ fn f_beta_and_expected_cost_match_scikit_learn() {
     assert_eq!(unknown.verdict, Verdict::Error);
     assert!(unknown.note.unwrap().contains("\"Maybe\" is not a class"));
 }
+
+#[test]
+fn metrics_without_auc_equal_those_with_it_bit_for_bit() {
+    let data = telco("churn");
+    let model = common::sklearn_churn_model();
+    let predictions = model.predict(data.rows()).unwrap();
+    let classes = predictions[0].classes().clone();
+    let (mut with, mut without) = (
+        ClassificationMetrics::new(classes.clone()),
+        ClassificationMetrics::without_auc(classes.clone()),
+    );
+    for (r, p) in predictions.iter().enumerate() {
+        let t = classes
+            .index_of(data.labels().class_of(r).unwrap())
+            .unwrap();
+        with.add_output(t, p).unwrap();
+        without.add_output(t, p).unwrap();
+    }
+    assert!(with.tracks_auc() && !without.tracks_auc());
+    assert!(with.roc_auc(1).is_some());
+    assert_eq!(without.roc_auc(1), None);
+    assert_eq!(with.confusion_matrix(), without.confusion_matrix());
+    assert_eq!(with.log_loss(), without.log_loss());
+    assert_eq!(with.brier(), without.brier());
+    assert_eq!(
+        with.expected_calibration_error(),
+        without.expected_calibration_error()
+    );
+    assert_eq!(with.f1(1), without.f1(1));
+    // Merging with an accumulator that did not track the AUC forgets it.
+    with.merge(&without).unwrap();
+    assert_eq!(with.roc_auc(1), None);
+}

@@ -348,7 +348,7 @@ impl BaselineRecord {
                 });
             }
             let rows = cohort.rows(data).map_err(EvalError::from)?;
-            let mut metrics = ClassificationMetrics::new(classes.clone());
+            let mut metrics = ClassificationMetrics::without_auc(classes.clone());
             for &r in &rows {
                 metrics
                     .add_output(truth[r], &predictions[r])
@@ -479,7 +479,7 @@ impl BaselineRecord {
         }
         // The cohort summaries are for review, but an edited one must not pass unnoticed:
         // each must be consistent, and the summary of all rows must be what the rows say.
-        let mut all = ClassificationMetrics::new(classes.clone());
+        let mut all = ClassificationMetrics::without_auc(classes.clone());
         for row in &file.rows {
             let truth = classes.index_of(&row.truth).expect("checked above");
             let p = Probabilities::new(&classes, row.p.clone())

@@ -303,7 +303,7 @@ where
         let mut add = |name: String, i: usize| -> Result<(), EvalError> {
             by_group
                 .entry(name)
-                .or_insert_with(|| ClassificationMetrics::new(classes.clone()))
+                .or_insert_with(|| ClassificationMetrics::without_auc(classes.clone()))
                 .add_output(truth[i], &predictions[i])?;
             Ok(())
         };

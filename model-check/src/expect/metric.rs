@@ -626,7 +626,12 @@ where
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
         let rule = self.rule.for_metric(self.metric.is_rate())?;
 
-        let mut all = ClassificationMetrics::new(classes.clone());
+        // Only an AUC threshold pays for the AUC's counts.
+        let mut all = if matches!(self.metric.kind, ClassMetricKind::RocAuc(_)) {
+            ClassificationMetrics::new(classes.clone())
+        } else {
+            ClassificationMetrics::without_auc(classes.clone())
+        };
         for (t, p) in truth.iter().zip(&predictions) {
             all.add_output(*t, p)?;
         }

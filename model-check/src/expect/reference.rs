@@ -70,7 +70,7 @@ fn rate_on(
     class: usize,
 ) -> Result<Proportion, EvalError> {
     let classes = predictions[0].classes().clone();
-    let mut m = ClassificationMetrics::new(classes);
+    let mut m = ClassificationMetrics::without_auc(classes);
     for (t, p) in truth.iter().zip(predictions) {
         m.add_output(*t, p)?;
     }

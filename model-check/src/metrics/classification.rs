@@ -70,6 +70,8 @@ pub struct ClassificationMetrics {
     confusion: Vec<u64>,
     log_loss: Sum,
     brier: Sum,
+    /// Per class, the counts behind its ROC AUC; empty when the AUC is not asked for
+    /// ([`ClassificationMetrics::without_auc`]).
     ranks: Vec<RankCounts>,
     bins: [CalibrationBin; CALIBRATION_BINS],
 }
@@ -93,6 +95,35 @@ impl ClassificationMetrics {
             ranks: vec![RankCounts::default(); k],
             bins: [CalibrationBin::default(); CALIBRATION_BINS],
         }
+    }
+
+    /// An empty accumulator that does not track ROC AUC: every other metric, at a fraction
+    /// of the cost (the AUC keeps a count per distinct score and class, the rest a few
+    /// numbers per class). [`roc_auc`](Self::roc_auc) is then `None`.
+    ///
+    /// ```
+    /// use model_check::metrics::ClassificationMetrics;
+    /// use model_check::model::Classes;
+    ///
+    /// let mut m = ClassificationMetrics::without_auc(Classes::new(["No", "Yes"])?);
+    /// m.add(1, &[0.2, 0.8])?;
+    /// m.add(0, &[0.6, 0.4])?;
+    /// assert_eq!(m.accuracy().rate(), Some(1.0));
+    /// assert!(!m.tracks_auc());
+    /// assert_eq!(m.roc_auc(1), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn without_auc(classes: Classes) -> Self {
+        ClassificationMetrics {
+            ranks: Vec::new(),
+            ..ClassificationMetrics::new(classes)
+        }
+    }
+
+    /// Whether ROC AUC is tracked ([`new`](Self::new)) or not
+    /// ([`without_auc`](Self::without_auc)).
+    pub fn tracks_auc(&self) -> bool {
+        !self.ranks.is_empty()
     }
 
     /// The classes, in order.
@@ -155,7 +186,9 @@ impl ClassificationMetrics {
         for (c, &p) in probabilities.iter().enumerate() {
             let y = if c == truth { 1.0 } else { 0.0 };
             squared += (p - y) * (p - y);
-            self.ranks[c].add(p, c == truth);
+        }
+        for (c, ranks) in self.ranks.iter_mut().enumerate() {
+            ranks.add(probabilities[c], c == truth);
         }
         self.brier.add(squared);
 
@@ -184,8 +217,13 @@ impl ClassificationMetrics {
         }
         self.log_loss.merge(&other.log_loss);
         self.brier.merge(&other.brier);
-        for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
-            a.merge(b);
+        if other.tracks_auc() {
+            for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
+                a.merge(b);
+            }
+        } else {
+            // What one side did not track, the union cannot know.
+            self.ranks.clear();
         }
         for (a, b) in self.bins.iter_mut().zip(&other.bins) {
             a.n += b.n;
@@ -361,9 +399,9 @@ impl ClassificationMetrics {
     }
 
     /// One-vs-rest ROC AUC of class `c`'s probability; `None` unless the rows hold both
-    /// class `c` and other classes.
+    /// class `c` and other classes, and the AUC is tracked.
     pub fn roc_auc(&self, c: usize) -> Option<f64> {
-        self.ranks[c].auc()
+        self.ranks.get(c)?.auc()
     }
 
     /// Mean negative log-probability of the true class, probabilities clipped to
