@@ -241,3 +241,62 @@ fn a_sample_larger_than_the_cohort_uses_every_row_and_says_so() {
         format!("contract = Two year (all {two_year} rows: fewer than the sample of 5000)")
     );
 }
+
+/// The churn model, declaring a small batch and recording the size of every batch it gets.
+struct SmallBatches {
+    inner: Box<dyn Model<Input = Customer, Output = Probabilities> + Send + Sync>,
+    info: ModelInfo,
+    largest: std::sync::atomic::AtomicUsize,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+impl Model for SmallBatches {
+    type Input = Customer;
+    type Output = Probabilities;
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+    fn predict(&self, batch: &[Customer]) -> Result<Vec<Probabilities>, ModelError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.largest.fetch_max(batch.len(), Relaxed);
+        self.calls.fetch_add(1, Relaxed);
+        self.inner.predict(batch)
+    }
+    fn batch_size(&self) -> usize {
+        250
+    }
+}
+
+#[test]
+fn a_model_gets_batches_no_larger_than_it_asks_for() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let model = || {
+        std::sync::Arc::new(SmallBatches {
+            inner: Box::new(churn_model()),
+            info: ModelInfo::new("small-batches", "1"),
+            largest: Default::default(),
+            calls: Default::default(),
+        })
+    };
+    let cohort_model = model();
+    evaluate_classifier(&cohort_model, &*TELCO, &[Cohort::all()]).unwrap();
+    assert_eq!(cohort_model.largest.load(Relaxed), 250);
+    assert_eq!(cohort_model.calls.load(Relaxed), 7043_usize.div_ceil(250));
+
+    let checked = model();
+    let report = check(checked.clone(), &*TELCO)
+        .sample(1500)
+        .expect_all([
+            Box::new(accuracy().at_least(0.5)) as Box<dyn Expectation<_>>,
+            Box::new(flip(Customer::SENIOR_CITIZEN).max_rate(0.5)),
+            Box::new(invariant(noise(0.1)).max_failure_rate(0.5)),
+        ])
+        .run(1);
+    assert_eq!(report.outcomes.len(), 3);
+    assert!(
+        report.outcomes.iter().all(|o| o.verdict != Verdict::Error),
+        "{report:?}"
+    );
+    assert_eq!(checked.largest.load(Relaxed), 250);
+    assert_eq!(report.model_calls, checked.calls.load(Relaxed) as u64);
+}

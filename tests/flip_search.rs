@@ -358,7 +358,7 @@ fn a_model_ignoring_a_protected_feature_passes_never() {
             .note
             .as_deref()
             .unwrap()
-            .ends_with("1 model call for the search (budget 256)")
+            .ends_with("1 model call in 1 round for the search (budget 256 rounds)")
     );
 
     // Composes with sampling: the sample's rows are searched.
@@ -597,9 +597,11 @@ fn running_out_of_budget_is_reported() {
     let outcome = &run.outcomes[0];
     assert_eq!(outcome.verdict, Verdict::Inconclusive, "{:?}", outcome.note);
     assert!(
-        outcome.note.as_deref().unwrap().starts_with(
-            "the model-call budget (2 calls) ran out with 50 of 50 rows not fully searched"
-        ),
+        outcome
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("the budget (2 rounds) ran out with 50 of 50 rows not fully searched"),
         "{:?}",
         outcome.note
     );
@@ -895,5 +897,35 @@ mod real {
                 assert_eq!(t.fract(), 0.5);
             }
         }
+    }
+}
+
+#[test]
+fn the_budget_counts_rounds_so_any_number_of_rows_finishes() {
+    // 61,000 rows: fifteen batches a round. Under a budget of calls the default (256) ran out
+    // with most rows unfinished; rounds do not grow with rows.
+    let rows = points(61_000);
+    let (model, calls) = counted(classifier("logistic", |p: &Point| A * p.x + B));
+    let report = FlipSearch::new(Point::X).run(&model, &rows).unwrap();
+    assert!(!report.budget_exhausted);
+    assert!(report.unfinished().is_empty());
+    // ⌈log2(range / tolerance)⌉ + 2 = 22 rounds at 1e-6, whatever the number of rows.
+    assert!(report.rounds <= 24, "{} rounds", report.rounds);
+    assert_eq!(report.model_calls, calls.load(Ordering::Relaxed));
+    // Each round's rows go in batches of 4,096: fifteen for the original rows, at most thirty
+    // a round (the first tries both ends of the range for every row: 122,000 inputs).
+    println!(
+        "{} rounds, {} model calls",
+        report.rounds, report.model_calls
+    );
+    assert!(
+        report.model_calls <= 15 + 30 * report.rounds,
+        "{} calls in {} rounds",
+        report.model_calls,
+        report.rounds
+    );
+    for row in &report.rows {
+        let t = row.flip.as_ref().unwrap().changes[0].threshold.unwrap();
+        assert!((t - X_STAR).abs() <= 1e-6 * 20.0, "{t}");
     }
 }

@@ -730,7 +730,7 @@ impl From<MetricError> for EvalError {
     }
 }
 
-/// Predicts every row once, in batches of [`BATCH_SIZE`], and hands each row's output to
+/// Predicts every row once, in batches of the model's batch size, and hands each row's output to
 /// `visit` along with the cohorts (by position) that contain the row.
 fn one_pass<M, R>(
     model: &M,
@@ -746,10 +746,8 @@ where
         .map(|c| c.compile(data))
         .collect::<Result<Vec<_>, _>>()?;
     let mut members = Vec::with_capacity(cohorts.len());
-    for (start, batch) in (0..)
-        .step_by(BATCH_SIZE)
-        .zip(data.rows().chunks(BATCH_SIZE))
-    {
+    let size = crate::model::batch_of(model);
+    for (start, batch) in (0..).step_by(size).zip(data.rows().chunks(size)) {
         // The one prediction path: a panicking model is an error naming it.
         let outputs =
             crate::model::call_model(model, batch).map_err(|e| e.at_dataset_rows(|p| start + p))?;
@@ -764,7 +762,7 @@ where
 }
 
 /// Classification metrics of `model` on `data` for each cohort, from one pass over the rows
-/// with one batched prediction per [`BATCH_SIZE`] rows.
+/// with one batched prediction per batch of the model's [`batch_size`](Model::batch_size) rows.
 ///
 /// Metrics are over the model's classes; a dataset label that is not one of them is an error.
 ///

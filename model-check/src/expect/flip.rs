@@ -14,7 +14,7 @@
 //!   category or `bool` counting 1).
 //!
 //! The search behind them is [`crate::search`]: thresholds by bisection, every step one
-//! batched model call for all rows, within a model-call budget
+//! batched round of model calls for all rows, within a budget of rounds
 //! ([`budget`](Flip::budget)). A search cannot prove that no flip exists: a `Pass` says that
 //! none of its candidates flipped a row. Rows the budget did not let it finish make a passing
 //! verdict `Inconclusive`, never a silent pass.
@@ -262,10 +262,15 @@ where
         let all = context.data().rows();
         let domains = search.domains(all);
         let rows: Vec<R> = positions.iter().map(|&r| all[r].clone()).collect();
-        let report =
-            search.search_with(&domains, rows, positions, originals, |batch: &[R]| {
-                context.predict(batch)
-            })?;
+        let batch = crate::model::batch_of(context.model());
+        let report = search.search_with(
+            &domains,
+            rows,
+            positions,
+            originals,
+            |inputs: &[R]| context.predict(inputs),
+            batch,
+        )?;
         Ok(Findings::from(self.judge(&report, context)))
     }
 }
@@ -382,7 +387,7 @@ impl<R: Features> FlipExpectation<R> {
         };
         if verdict == Verdict::Inconclusive && reason.is_none() && undecided > 0 {
             reason = Some(format!(
-                "the model-call budget ({} calls) ran out with {undecided} of {n} rows not fully searched; raise it with .budget(calls)",
+                "the budget ({} rounds) ran out with {undecided} of {n} rows not fully searched; raise it with .budget(rounds)",
                 report.budget
             ));
         }
@@ -423,9 +428,11 @@ impl<R: Features> FlipExpectation<R> {
             ));
         }
         note.push(format!(
-            "{} model call{} for the search (budget {})",
+            "{} model call{} in {} round{} for the search (budget {} rounds)",
             report.model_calls,
             if report.model_calls == 1 { "" } else { "s" },
+            report.rounds,
+            if report.rounds == 1 { "" } else { "s" },
             report.budget
         ));
         Finding::new(verdict, evidence)

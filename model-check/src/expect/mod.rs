@@ -202,7 +202,7 @@ where
     }
 
     /// The model's outputs for new inputs (variants, generated cases), predicted in batches
-    /// of [`BATCH_SIZE`](crate::cohort::BATCH_SIZE); every call is counted.
+    /// of the model's [`batch_size`](Model::batch_size); every call is counted.
     pub fn predict(&mut self, inputs: &[M::Input]) -> Result<Vec<M::Output>, ModelError> {
         // Variants are not dataset rows: an error names the input's position.
         crate::model::predict_batched(self.model, inputs, &mut self.calls, |i| i)

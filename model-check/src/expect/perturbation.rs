@@ -67,7 +67,7 @@ use super::{
     Context, Evidence, Example, ExampleEdit, Expectation, Finding, Findings, Method, ScoreChange,
     Unit, Verdict,
 };
-use crate::cohort::{BATCH_SIZE, EvalError};
+use crate::cohort::EvalError;
 use crate::data::seeded_rng;
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Classes, Model, Probabilities};
@@ -860,7 +860,7 @@ where
     let mut kept = units(edits);
     let mut spent = 0;
     while kept.len() > 1 {
-        let cost = kept.len().div_ceil(BATCH_SIZE) as u64;
+        let cost = kept.len().div_ceil(crate::model::batch_of(context.model())) as u64;
         if spent + cost > budget {
             break;
         }

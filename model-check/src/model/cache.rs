@@ -18,7 +18,7 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::predict::{BATCH_SIZE, call_model};
+use super::predict::{batch_of, call_model};
 use super::{Model, ModelError, ModelInfo};
 use crate::data::Dataset;
 
@@ -97,16 +97,18 @@ where
         }
     }
 
+    // Blocks of the model's batch size, aligned to the dataset.
+    let size = batch_of(model);
     let mut blocks: Vec<usize> = rows
         .iter()
         .filter(|&&r| outputs[r].is_none())
-        .map(|&r| r / BATCH_SIZE)
+        .map(|&r| r / size)
         .collect();
     blocks.sort_unstable();
     blocks.dedup();
     for block in blocks {
-        let start = block * BATCH_SIZE;
-        let end = (start + BATCH_SIZE).min(data.len());
+        let start = block * size;
+        let end = (start + size).min(data.len());
         *calls += 1;
         let predicted = call_model(model, &data.rows()[start..end])
             .map_err(|e| e.at_dataset_rows(|position| start + position))?;

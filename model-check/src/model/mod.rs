@@ -30,7 +30,7 @@ mod predict;
 pub(crate) use cache::predict_rows;
 pub use predict::BATCH_SIZE;
 
-pub(crate) use predict::{call_model, panic_message, predict_batched};
+pub(crate) use predict::{batch_of, call_model, panic_message, predict_batched};
 
 /// How far a row of probabilities may stray from summing to one: loose enough for a float32
 /// softmax over thousands of classes or probabilities written with six decimals, tight
@@ -110,6 +110,13 @@ pub trait Model {
 
     /// Predicts a batch: one output per input, in order.
     fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError>;
+
+    /// How many inputs the model prefers per call (default [`BATCH_SIZE`]): every batch
+    /// model-check sends it holds at most this many. A model with a fixed batch (an ONNX
+    /// graph), or one that is fastest on small batches, says so here. At least 1.
+    fn batch_size(&self) -> usize {
+        BATCH_SIZE
+    }
 }
 
 impl<M: Model + ?Sized> Model for &M {
@@ -120,6 +127,9 @@ impl<M: Model + ?Sized> Model for &M {
     }
     fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
         (**self).predict(batch)
+    }
+    fn batch_size(&self) -> usize {
+        (**self).batch_size()
     }
 }
 
@@ -132,6 +142,9 @@ impl<M: Model + ?Sized> Model for std::sync::Arc<M> {
     fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
         (**self).predict(batch)
     }
+    fn batch_size(&self) -> usize {
+        (**self).batch_size()
+    }
 }
 
 impl<M: Model + ?Sized> Model for Box<M> {
@@ -142,6 +155,9 @@ impl<M: Model + ?Sized> Model for Box<M> {
     }
     fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
         (**self).predict(batch)
+    }
+    fn batch_size(&self) -> usize {
+        (**self).batch_size()
     }
 }
 
@@ -652,6 +668,10 @@ impl<M: Model<Output = Probabilities>> Model for Decided<M> {
 
     fn info(&self) -> &ModelInfo {
         &self.info
+    }
+
+    fn batch_size(&self) -> usize {
+        self.model.batch_size()
     }
 
     fn predict(&self, batch: &[M::Input]) -> Result<Vec<Probabilities>, ModelError> {

@@ -40,7 +40,12 @@ pub(crate) fn call_model<M: Model + ?Sized>(
     Ok(outputs)
 }
 
-/// The model's outputs for `inputs`, predicted in batches of [`BATCH_SIZE`]; `calls` counts
+/// The batch size model-check uses with `model`: its preference, at least 1.
+pub(crate) fn batch_of<M: Model + ?Sized>(model: &M) -> usize {
+    model.batch_size().max(1)
+}
+
+/// The model's outputs for `inputs`, predicted in batches of its batch size; `calls` counts
 /// the calls made, and an error names the input's position (`at_row(i)` gives the row a
 /// position stands for, for errors that name dataset rows).
 pub(crate) fn predict_batched<M: Model + ?Sized>(
@@ -50,7 +55,8 @@ pub(crate) fn predict_batched<M: Model + ?Sized>(
     at_row: impl Fn(usize) -> usize,
 ) -> Result<Vec<M::Output>, ModelError> {
     let mut outputs = Vec::with_capacity(inputs.len());
-    for (start, batch) in (0..).step_by(BATCH_SIZE).zip(inputs.chunks(BATCH_SIZE)) {
+    let size = batch_of(model);
+    for (start, batch) in (0..).step_by(size).zip(inputs.chunks(size)) {
         *calls += 1;
         let predicted =
             call_model(model, batch).map_err(|e| e.at_dataset_rows(|p| at_row(start + p)))?;

@@ -1,23 +1,30 @@
 //! The model calls of a search ([`Engine`]): batched, counted, and paid for from the budget.
+//!
+//! The budget counts rounds: one round predicts every changed row the search needs at that
+//! step, however many batched model calls its rows take, so a search of any number of rows
+//! finishes in the same number of rounds.
 
-use crate::cohort::{BATCH_SIZE, EvalError};
+use crate::cohort::EvalError;
 use crate::model::{ModelError, ModelErrorKind, Probabilities};
 
-/// Calls the model in batches, counting calls against the budget.
+/// Calls the model in batches, counting rounds against the budget and calls for reports.
 pub(super) struct Engine<P> {
     predict: P,
+    batch: usize,
     pub(super) calls: u64,
-    spent: u64,
+    /// Rounds paid from the budget.
+    pub(super) rounds: u64,
     budget: u64,
     pub(super) exhausted: bool,
 }
 
 impl<P> Engine<P> {
-    pub(super) fn new(predict: P, budget: u64) -> Self {
+    pub(super) fn new(predict: P, batch: usize, budget: u64) -> Self {
         Engine {
             predict,
+            batch: batch.max(1),
             calls: 0,
-            spent: 0,
+            rounds: 0,
             budget,
             exhausted: false,
         }
@@ -28,7 +35,7 @@ impl<P> Engine<P> {
         P: FnMut(&[R]) -> Result<Vec<Probabilities>, ModelError>,
     {
         let mut out = Vec::with_capacity(inputs.len());
-        for chunk in inputs.chunks(BATCH_SIZE) {
+        for chunk in inputs.chunks(self.batch) {
             self.calls += 1;
             let predicted = (self.predict)(chunk)?;
             if predicted.len() != chunk.len() {
@@ -53,7 +60,8 @@ impl<P> Engine<P> {
         self.call(inputs)
     }
 
-    /// The predictions for `inputs`, or `None` when the budget cannot pay for them.
+    /// The predictions for `inputs` (one round), or `None` when the budget has no round
+    /// left.
     pub(super) fn predict<R>(
         &mut self,
         inputs: &[R],
@@ -61,12 +69,14 @@ impl<P> Engine<P> {
     where
         P: FnMut(&[R]) -> Result<Vec<Probabilities>, ModelError>,
     {
-        let needed = inputs.len().div_ceil(BATCH_SIZE) as u64;
-        if self.spent + needed > self.budget {
+        if inputs.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        if self.rounds >= self.budget {
             self.exhausted = true;
             return Ok(None);
         }
-        self.spent += needed;
+        self.rounds += 1;
         self.call(inputs).map(Some)
     }
 }

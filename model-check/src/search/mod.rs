@@ -22,7 +22,7 @@
 //!
 //! Model calls are the cost, so every step is **one batched call for all rows still
 //! searching**: locating the thresholds of `n` rows takes about `log2(1 / tolerance)` calls,
-//! not `n` times that. Every search has a model-call budget; rows it could not finish are
+//! not `n` times that. Every search has a budget of rounds; rows it could not finish are
 //! reported as such ([`SearchStatus::OutOfBudget`]).
 //!
 //! Distances are normalised: a numeric change counts `|Δ| / range width`, a changed category
@@ -96,7 +96,8 @@ use domain::Domain;
 use engine::Engine;
 use state::{Goal, RowState, Search};
 
-/// Model calls a search may make on changed rows unless told otherwise.
+/// Rounds a search may make on changed rows unless told otherwise (a round predicts every
+/// row still searching, in batched calls).
 pub const DEFAULT_BUDGET: u64 = 256;
 
 /// The bisection tolerance unless told otherwise, as a fraction of a feature's range width.
@@ -238,10 +239,12 @@ impl<R: Features> FlipSearch<R> {
         self
     }
 
-    /// The most model calls the search makes on changed rows (default [`DEFAULT_BUDGET`]).
-    /// Predicting the original rows is not part of it.
-    pub fn budget(mut self, calls: u64) -> Self {
-        self.budget = calls;
+    /// The most rounds the search makes on changed rows (default [`DEFAULT_BUDGET`]): a
+    /// round predicts every row still searching at one step, in as many batched calls as its
+    /// rows take, so the budget does not depend on how many rows are searched. Predicting
+    /// the original rows is not part of it.
+    pub fn budget(mut self, rounds: u64) -> Self {
+        self.budget = rounds;
         self
     }
 
@@ -285,7 +288,7 @@ impl<R: Features> FlipSearch<R> {
         self.target.as_deref()
     }
 
-    /// The model-call budget.
+    /// The budget of rounds.
     pub fn call_budget(&self) -> u64 {
         self.budget
     }
@@ -371,6 +374,7 @@ impl<R: Features + Clone> FlipSearch<R> {
         let selected: Vec<R> = rows.iter().map(|&r| all[r].clone()).collect();
         let mut engine = Engine::new(
             |batch: &[R]| crate::model::call_model(model, batch),
+            crate::model::batch_of(model),
             self.budget,
         );
         let originals = engine.predict_unbudgeted(&selected)?;
@@ -378,8 +382,8 @@ impl<R: Features + Clone> FlipSearch<R> {
     }
 
     /// Searches `rows` (at dataset positions `positions`) whose original predictions are
-    /// known, calling `predict` for changed rows: one call per batch of at most
-    /// [`BATCH_SIZE`](crate::cohort::BATCH_SIZE) rows.
+    /// known, calling `predict` for changed rows: one call per batch of at most `batch` rows.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn search_with<P>(
         &self,
         domains: &[Domain],
@@ -387,6 +391,7 @@ impl<R: Features + Clone> FlipSearch<R> {
         positions: Vec<usize>,
         originals: Vec<Probabilities>,
         predict: P,
+        batch: usize,
     ) -> Result<FlipReport, EvalError>
     where
         P: FnMut(&[R]) -> Result<Vec<Probabilities>, ModelError>,
@@ -397,7 +402,7 @@ impl<R: Features + Clone> FlipSearch<R> {
             rows,
             positions,
             originals,
-            Engine::new(predict, self.budget),
+            Engine::new(predict, batch, self.budget),
         )
     }
 

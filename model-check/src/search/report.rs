@@ -74,6 +74,7 @@ impl<R: Features + Clone> Search<'_, R> {
             features: self.settings.feature_names(),
             target: self.settings.target.clone(),
             model_calls: engine.calls,
+            rounds: engine.rounds,
             budget: self.settings.budget,
             budget_exhausted: engine.exhausted,
         }
@@ -206,10 +207,13 @@ pub struct FlipReport {
     pub features: Vec<&'static str>,
     /// The target label, if any.
     pub target: Option<String>,
-    /// Model calls made, including the prediction of the original rows when the search
-    /// made it.
+    /// Model calls made (`Σ ⌈rows / batch⌉` over the rounds), including the prediction of
+    /// the original rows when the search made it.
     pub model_calls: u64,
-    /// The budget: the most calls on changed rows.
+    /// Rounds made on changed rows: each predicts, in batched calls, every row still
+    /// searching at that step.
+    pub rounds: u64,
+    /// The budget: the most rounds on changed rows.
     pub budget: u64,
     /// Whether the budget ran out before the search finished.
     pub budget_exhausted: bool,
