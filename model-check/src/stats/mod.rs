@@ -1,6 +1,6 @@
 //! Statistics behind every verdict: intervals for proportions and their differences, exact
-//! binomial and McNemar tests, the percentile bootstrap, the normal distribution and Holm's
-//! multiplicity adjustment.
+//! binomial and McNemar tests, the percentile bootstrap, DeLong's interval for the ROC AUC,
+//! the normal distribution and Holm's multiplicity adjustment.
 //!
 //! A leaf module: it imports nothing of the crate, and every expectation decides through it.
 //! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
@@ -8,12 +8,14 @@
 
 mod binomial;
 mod bootstrap;
+mod delong;
 mod multiple;
 mod normal;
 mod proportion;
 
 pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 pub use bootstrap::{percentile_bootstrap, quantile};
+pub use delong::{Delong, delong};
 pub use multiple::holm;
 pub use normal::{normal_cdf, normal_quantile};
 pub use proportion::{newcombe, wilson};
