@@ -141,6 +141,8 @@ impl Method {
     pub const NEWCOMBE_HOLM: &'static str = "newcombe holm";
     /// McNemar's exact test on paired predictions of the same rows.
     pub const MCNEMAR: &'static str = "mcnemar";
+    /// DeLong's 95% Wald interval of a ROC AUC.
+    pub const DELONG: &'static str = "delong";
     /// A seeded percentile bootstrap 95% interval (parameter `resamples`).
     pub const BOOTSTRAP: &'static str = "bootstrap";
     /// The estimate alone, with no allowance for sampling error (asked for explicitly).
@@ -217,6 +219,7 @@ impl fmt::Display for Method {
             Self::WILSON => f.write_str("Wilson")?,
             Self::NEWCOMBE => f.write_str("Newcombe")?,
             Self::NEWCOMBE_HOLM => f.write_str("Newcombe, Holm-adjusted")?,
+            Self::DELONG => f.write_str("DeLong")?,
             Self::MCNEMAR => f.write_str("McNemar exact test")?,
             Self::POINT_ESTIMATE => f.write_str("point estimate, no interval")?,
             Self::NONE => {}

@@ -142,7 +142,7 @@ fn checks_of_every_kind() -> Vec<(&'static str, Check)> {
         ("accuracy_wilson", on().expect(accuracy().at_least(0.8))),
         ("recall_wilson", on().expect(recall(APPROVE).at_least(0.95))),
         (
-            "roc_auc_bootstrap",
+            "roc_auc_delong",
             on().expect(roc_auc(APPROVE).at_least(0.8)),
         ),
         ("f1_bootstrap", on().expect(f1(APPROVE).at_least(0.8))),
@@ -247,7 +247,10 @@ fn reports_of_every_kind_of_expectation_follow_the_schema() {
                 report.outcomes[0].evidence.method.name,
                 Method::POINT_ESTIMATE
             ),
-            "roc_auc_bootstrap" | "f1_bootstrap" => {
+            "roc_auc_delong" => {
+                assert!(report.outcomes[0].evidence.method.is(Method::DELONG))
+            }
+            "f1_bootstrap" => {
                 assert!(report.outcomes[0].evidence.method.is(Method::BOOTSTRAP))
             }
             "gap_newcombe" => assert!(report.outcomes[0].evidence.method.is(Method::NEWCOMBE)),

@@ -71,10 +71,10 @@ pub use confidence::{Confidence, confidence};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{
-    BOOTSTRAP_MIN_ROWS, ClassMetric, ClassThreshold, DEFAULT_RESAMPLES, MIN_RESAMPLES,
-    RegressionMetric, RegressionThreshold, accuracy, brier_score, expected_calibration_error,
-    expected_cost, f_beta, f1, false_negative_rate, false_positive_rate, log_loss, mae, precision,
-    r2, recall, rmse, roc_auc,
+    BOOTSTRAP_MIN_ROWS, ClassMetric, ClassThreshold, DEFAULT_RESAMPLES, DELONG_MIN_CLASS_ROWS,
+    MIN_RESAMPLES, RegressionMetric, RegressionThreshold, accuracy, brier_score,
+    expected_calibration_error, expected_cost, f_beta, f1, false_negative_rate,
+    false_positive_rate, log_loss, mae, precision, r2, recall, rmse, roc_auc,
 };
 pub use missing::{MissingRate, missing_rate};
 pub use perturbation::{
