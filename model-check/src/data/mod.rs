@@ -86,9 +86,10 @@ impl Labels {
         S: AsRef<str>,
     {
         let labels: Vec<S> = labels.into_iter().collect();
-        let mut classes: Vec<String> = labels.iter().map(|s| s.as_ref().to_string()).collect();
-        classes.sort();
-        classes.dedup();
+        // The distinct labels, sorted: one string per class, not one per row.
+        let distinct: std::collections::BTreeSet<&str> =
+            labels.iter().map(|s| s.as_ref()).collect();
+        let classes: Vec<String> = distinct.into_iter().map(str::to_string).collect();
         Labels::with_classes(classes, labels)
     }
 
