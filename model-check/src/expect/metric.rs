@@ -631,12 +631,8 @@ where
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
         let rule = self.rule.for_metric(self.metric.is_rate())?;
 
-        // Only an AUC threshold pays for the AUC's counts.
-        let mut all = if matches!(self.metric.kind, ClassMetricKind::RocAuc(_)) {
-            ClassificationMetrics::new(classes.clone())
-        } else {
-            ClassificationMetrics::without_auc(classes.clone())
-        };
+        // The AUC comes from DeLong's sort below, not from per-score counts.
+        let mut all = ClassificationMetrics::without_auc(classes.clone());
         for (t, p) in truth.iter().zip(&predictions) {
             all.add_output(*t, p)?;
         }
@@ -660,20 +656,31 @@ where
                     "β = {beta} for F-beta must be a positive number"
                 )));
             }
-            let Some(estimate) = self.metric.value(&all, class, cost.as_deref()) else {
+            // ROC AUC: the empirical AUC and DeLong's variance from one sort of the scores
+            // (the same AUC as per-score counts give, to the last bit).
+            let delong = match self.metric.kind {
+                ClassMetricKind::RocAuc(_) => {
+                    let scores: Vec<f64> =
+                        predictions.iter().map(|p| p.as_slice()[class]).collect();
+                    let positive: Vec<bool> = truth.iter().map(|&t| t == class).collect();
+                    crate::stats::delong(&scores, &positive)
+                }
+                _ => None,
+            };
+            let value = match (&self.metric.kind, delong) {
+                (ClassMetricKind::RocAuc(_), d) => d.map(|d| d.auc),
+                _ => self.metric.value(&all, class, cost.as_deref()),
+            };
+            let Some(estimate) = value else {
                 return Ok(Findings::from(
                     undefined(self.rule.threshold, all.n(), &self.metric).with_examples(examples),
                 ));
             };
-            if let ClassMetricKind::RocAuc(_) = self.metric.kind
+            if let Some(d) = delong
                 && !rule.point_estimate
             {
-                // DeLong's interval, not a bootstrap: exact structural components from one
-                // sort, no resampling.
-                let scores: Vec<f64> = predictions.iter().map(|p| p.as_slice()[class]).collect();
-                let positive: Vec<bool> = truth.iter().map(|&t| t == class).collect();
-                let d = crate::stats::delong(&scores, &positive)
-                    .expect("the AUC is defined, so both sides have rows");
+                // DeLong's interval, not a bootstrap: exact structural components, no
+                // resampling.
                 let method = Method::new(Method::DELONG);
                 let (m, n) = (d.positives, d.negatives);
                 let undecided = |why: String| {
