@@ -1,11 +1,11 @@
-//! Exact, mergeable ROC AUC from counts of positives and negatives per distinct score.
+//! Exact, mergeable ROC AUC from the scores of positives and negatives.
 
-use std::collections::BTreeMap;
-
-/// Positives and negatives counted per distinct score: enough to compute the exact ROC AUC
-/// (ties count one half, as scikit-learn's `roc_auc_score`), and mergeable.
+/// The scores of positives and negatives: enough to compute the exact ROC AUC (ties count
+/// one half, as scikit-learn's `roc_auc_score`), and mergeable.
 ///
-/// Memory grows with the number of distinct scores: for continuous scores, one entry per row.
+/// Adding a row appends to a buffer (a few nanoseconds; the AUC is computed, by one sort,
+/// only when asked), so accumulating metrics that may never be asked for their AUC costs
+/// little. Memory is one score per row.
 ///
 /// ```
 /// use model_check::metrics::RankCounts;
@@ -18,10 +18,11 @@ use std::collections::BTreeMap;
 /// counts.add(0.4, false); // a tie between a positive and a negative counts one half
 /// assert_eq!(counts.auc(), Some((1.0 + 1.0 + 2.0 + 1.5) / 6.0));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct RankCounts {
-    // Keyed by the bit pattern of a non-negative score, which orders like the score itself.
-    counts: BTreeMap<u64, (u64, u64)>,
+    /// Each row's score as the bit pattern of a non-negative float (which orders like the
+    /// score itself), shifted left one bit, with the low bit set for a positive.
+    keys: Vec<u64>,
     positives: u64,
     negatives: u64,
 }
@@ -38,25 +39,20 @@ impl RankCounts {
             score.is_finite() && score >= 0.0,
             "score {score} is not a probability"
         );
-        // -0.0 and 0.0 are the same score.
-        let key = (score + 0.0).to_bits();
-        let entry = self.counts.entry(key).or_default();
+        // -0.0 and 0.0 are the same score. A finite non-negative float's bits have the
+        // sign bit clear, so shifting left loses nothing.
+        let bits = (score + 0.0).to_bits();
+        self.keys.push(bits << 1 | u64::from(positive));
         if positive {
-            entry.0 += 1;
             self.positives += 1;
         } else {
-            entry.1 += 1;
             self.negatives += 1;
         }
     }
 
-    /// Adds the counts of `other`.
+    /// Adds the rows of `other`.
     pub fn merge(&mut self, other: &RankCounts) {
-        for (&key, &(p, n)) in &other.counts {
-            let entry = self.counts.entry(key).or_default();
-            entry.0 += p;
-            entry.1 += n;
-        }
+        self.keys.extend_from_slice(&other.keys);
         self.positives += other.positives;
         self.negatives += other.negatives;
     }
@@ -77,14 +73,70 @@ impl RankCounts {
         if self.positives == 0 || self.negatives == 0 {
             return None;
         }
-        // Twice the Mann–Whitney U statistic, in exact integer arithmetic.
+        let mut keys = self.keys.clone();
+        keys.sort_unstable();
+        // Twice the Mann–Whitney U statistic, in exact integer arithmetic, one group of tied
+        // scores at a time (within a group, negatives sort before positives).
         let mut negatives_below: u128 = 0;
         let mut twice_u: u128 = 0;
-        for &(p, n) in self.counts.values() {
-            let (p, n) = (u128::from(p), u128::from(n));
+        let mut i = 0;
+        while i < keys.len() {
+            let score = keys[i] >> 1;
+            let (mut p, mut n) = (0u128, 0u128);
+            while i < keys.len() && keys[i] >> 1 == score {
+                if keys[i] & 1 == 1 {
+                    p += 1;
+                } else {
+                    n += 1;
+                }
+                i += 1;
+            }
             twice_u += p * (2 * negatives_below + n);
             negatives_below += n;
         }
         Some(twice_u as f64 / (2.0 * self.positives as f64 * self.negatives as f64))
+    }
+}
+
+/// Equal when they hold the same rows, in whatever order they were added.
+impl PartialEq for RankCounts {
+    fn eq(&self, other: &Self) -> bool {
+        if (self.positives, self.negatives) != (other.positives, other.negatives) {
+            return false;
+        }
+        let (mut a, mut b) = (self.keys.clone(), other.keys.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        a == b
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_of_rows_and_merges_does_not_matter() {
+        let rows = [
+            (0.3, true),
+            (0.3, false),
+            (0.9, true),
+            (0.0, false),
+            (-0.0, true),
+        ];
+        let mut forward = RankCounts::default();
+        for &(s, p) in &rows {
+            forward.add(s, p);
+        }
+        let (mut a, mut b) = (RankCounts::default(), RankCounts::default());
+        for &(s, p) in rows.iter().rev() {
+            if s > 0.2 { a.add(s, p) } else { b.add(s, p) }
+        }
+        a.merge(&b);
+        assert_eq!(forward, a);
+        assert_eq!(forward.auc(), a.auc());
+        // 0.0 and −0.0 tie: (positive 0.3 vs negatives 0.0 → 1; vs 0.3 → ½), (0.9 → 2),
+        // (−0.0 vs 0.0 → ½): 4 of 2·3 pairs.
+        assert_eq!(forward.auc(), Some(4.0 / 6.0));
     }
 }
