@@ -477,3 +477,38 @@ fn derives_compose_with_serde_and_local_types() {
     assert_eq!(Reading::schema()[0].name(), "temperature_c");
     assert_eq!(Reading::schema()[0].range(), Some((-40.0, 60.0)));
 }
+
+#[test]
+fn borrowed_categories_agree_with_values() {
+    // Every feature: where `category` lends a level, it is `value`'s level (or missing);
+    // where it cannot, `value` says.
+    let mut c = customer();
+    for round in 0..2 {
+        for (i, spec) in Customer::SCHEMA.iter().enumerate() {
+            match (c.category(i), c.value(i)) {
+                (Some(Some(level)), Value::Category(v)) => assert_eq!(level, v, "{}", spec.name()),
+                (Some(None), Value::Missing) => {}
+                (None, _) => {}
+                (lent, value) => panic!("{}: category {lent:?} but value {value:?}", spec.name()),
+            }
+        }
+        // The text and enum features lend their levels.
+        assert_eq!(c.category(Customer::CITY.index()), Some(Some("Lyon")));
+        assert_eq!(
+            c.category(Customer::CONTRACT.index()).map(|l| l.is_some()),
+            Some(true)
+        );
+        assert_eq!(
+            c.category(Customer::TENURE.index()),
+            None,
+            "a number lends nothing"
+        );
+        // Again with the optional ones present.
+        if round == 0 {
+            c.region = Some("Rhône".into());
+            c.payment = None;
+        }
+    }
+    assert_eq!(c.category(Customer::REGION.index()), Some(Some("Rhône")));
+    assert_eq!(c.category(Customer::PAYMENT.index()), Some(None));
+}

@@ -61,6 +61,7 @@ fn impl_features(input: &Struct) -> TokenStream {
         .iter()
         .map(|field| field.ident.unraw().to_string());
     let to_values = features.iter().map(|field| to_value(field));
+    let categories = features.iter().map(|field| category(field));
     let from_values = features.iter().map(|field| from_value(field));
     let handles = features
         .iter()
@@ -83,6 +84,16 @@ fn impl_features(input: &Struct) -> TokenStream {
                     match index {
                         #(#indices => #to_values,)*
                         _ => ::model_check::__private_v0_1_0::panic!(#out_of_range, index, #count),
+                    }
+                }
+
+                fn category(
+                    &self,
+                    index: ::core::primitive::usize,
+                ) -> ::model_check::__private_v0_1_0::Option<::model_check::__private_v0_1_0::Option<&::core::primitive::str>> {
+                    match index {
+                        #(#indices => #categories,)*
+                        _ => ::model_check::__private_v0_1_0::Option::None,
                     }
                 }
 
@@ -171,6 +182,17 @@ fn to_value(field: &Field) -> TokenStream {
     }
 }
 
+/// The `category` arm of one field: borrowed where the field's type can lend its level.
+fn category(field: &Field) -> TokenStream {
+    let member = field.ident;
+    let conversion = conversion(field);
+    match field.kind() {
+        // Integer codes build their level: only `value` can say.
+        Some(FeatureKind::Code) => quote!(::model_check::__private_v0_1_0::Option::None),
+        _ => quote!(#conversion::category(&self.#member)),
+    }
+}
+
 /// The `set_value` arm of one field: convert first, so a failure changes nothing.
 fn from_value(field: &Field) -> TokenStream {
     let member = field.ident;
@@ -235,6 +257,14 @@ fn impl_categorical(input: &Enum) -> TokenStream {
             impl ::model_check::__private_v0_1_0::FeatureValue for #ident {
                 fn to_value(&self) -> ::model_check::__private_v0_1_0::Value {
                     ::model_check::__private_v0_1_0::categorical_to_value(self)
+                }
+
+                fn category(
+                    &self,
+                ) -> ::model_check::__private_v0_1_0::Option<::model_check::__private_v0_1_0::Option<&::core::primitive::str>> {
+                    ::model_check::__private_v0_1_0::Option::Some(::model_check::__private_v0_1_0::Option::Some(
+                        ::model_check::__private_v0_1_0::Categorical::level(self),
+                    ))
                 }
 
                 fn from_value(

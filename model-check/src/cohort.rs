@@ -29,6 +29,7 @@ struct Accessor<R> {
     index: usize,
     spec: &'static crate::data::FeatureSpec,
     value: fn(&R, usize) -> Value,
+    category: for<'a> fn(&'a R, usize) -> Option<Option<&'a str>>,
 }
 
 impl<R> Clone for Accessor<R> {
@@ -48,6 +49,7 @@ impl<R> Accessor<R> {
             index: feature.index(),
             spec: feature.spec(),
             value: R::value,
+            category: R::category,
         }
     }
 
@@ -622,7 +624,11 @@ impl<R> Matcher<'_, R> {
             Matcher::All => true,
             Matcher::Predicate(p) => p(row),
             Matcher::Category { feature, level } => {
-                matches!(feature.read(row), Value::Category(c) if c == *level)
+                // Borrowed where the row type can lend the level: no copy per row.
+                match (feature.category)(row, feature.index) {
+                    Some(c) => c == Some(&**level),
+                    None => matches!(feature.read(row), Value::Category(c) if c == *level),
+                }
             }
             Matcher::Range { feature, lo, hi } => match feature.read(row) {
                 Value::Number(x) => (*lo, *hi).contains(&x),

@@ -426,6 +426,12 @@ fn reject<T>(value: Value, reason: &'static str) -> Result<T, ValueError> {
 pub trait FeatureValue: Sized {
     /// This value seen dynamically.
     fn to_value(&self) -> Value;
+    /// This value's level, borrowed, when it is a category that can be read without a
+    /// copy: `Some(Some(level))`, `Some(None)` when missing; `None` when it cannot (a
+    /// number, or a category that must be built), and [`to_value`](Self::to_value) says.
+    fn category(&self) -> Option<Option<&str>> {
+        None
+    }
     /// Converts back; fails when the value does not fit the type (a fraction into an integer,
     /// a level into a number, a missing value into a required field).
     fn from_value(value: Value) -> Result<Self, ValueError>;
@@ -528,6 +534,9 @@ impl FeatureValue for String {
     fn to_value(&self) -> Value {
         Value::Category(Cow::Owned(self.clone()))
     }
+    fn category(&self) -> Option<Option<&str>> {
+        Some(Some(self))
+    }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
             Value::Category(s) => Ok(s.into_owned()),
@@ -537,6 +546,12 @@ impl FeatureValue for String {
 }
 
 impl<T: FeatureValue> FeatureValue for Option<T> {
+    fn category(&self) -> Option<Option<&str>> {
+        match self {
+            None => Some(None),
+            Some(value) => value.category(),
+        }
+    }
     fn to_value(&self) -> Value {
         match self {
             Some(x) => x.to_value(),
@@ -644,6 +659,15 @@ pub trait Features: Sized {
     /// When `index` is out of bounds for the schema; indices come from the schema or from a
     /// typed handle.
     fn value(&self, index: usize) -> Value;
+
+    /// The level of the categorical feature at `index`, borrowed, when it can be read
+    /// without a copy (what cohorts compare, row after row): `Some(Some(level))`,
+    /// `Some(None)` when missing, `None` when only [`value`](Self::value) can say (the
+    /// default; `#[derive(Features)]` implements it for text and enum fields).
+    fn category(&self, index: usize) -> Option<Option<&str>> {
+        let _ = index;
+        None
+    }
 
     /// Sets the feature at `index` from a dynamic value; fails, changing nothing, when the
     /// value does not fit the field.
