@@ -261,7 +261,9 @@ impl fmt::Display for Classes {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Probabilities {
     classes: Classes,
-    p: Box<[f64]>,
+    // Shared: the predict-once cache hands the same outputs to every check, and a clone
+    // must not copy them.
+    p: Arc<[f64]>,
     /// A decision threshold: predict this class when its probability reaches the value.
     decision: Option<(usize, f64)>,
 }
@@ -274,7 +276,7 @@ impl Probabilities {
         })?;
         Ok(Probabilities {
             classes: classes.clone(),
-            p: p.into_boxed_slice(),
+            p: p.into(),
             decision: None,
         })
     }
@@ -599,7 +601,7 @@ where
                 })?;
                 Ok(Probabilities {
                     classes: self.classes.clone(),
-                    p: p.into_boxed_slice(),
+                    p: p.into(),
                     decision: None,
                 })
             })
@@ -979,7 +981,7 @@ impl PredictionTable<Probabilities> {
             })?;
             let probabilities = Probabilities {
                 classes: classes.clone(),
-                p: p.clone().into_boxed_slice(),
+                p: p.as_slice().into(),
                 decision: None,
             };
             insert_row(&mut rows, &record, id_at, probabilities, path, id_column)?;
@@ -1063,7 +1065,7 @@ impl PredictionTable<Probabilities> {
             })?;
             let probabilities = Probabilities {
                 classes: classes.clone(),
-                p: p.into_boxed_slice(),
+                p: p.into(),
                 decision: None,
             };
             memory_row(&mut table, id, probabilities)?;
@@ -1122,7 +1124,7 @@ fn binary(classes: &Classes, p: f64) -> Result<Probabilities, String> {
     }
     Ok(Probabilities {
         classes: classes.clone(),
-        p: vec![1.0 - p, p].into_boxed_slice(),
+        p: vec![1.0 - p, p].into(),
         decision: None,
     })
 }
