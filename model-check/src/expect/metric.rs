@@ -8,7 +8,6 @@
 //! would decide it if the observed value held. `point_estimate()` compares the estimate alone,
 //! and the report says so.
 
-use std::cmp::Ordering;
 use std::fmt;
 
 use super::bootstrap::{self, ClassRows, RegressionRows};
@@ -971,11 +970,19 @@ where
             scored.push((i, b));
         }
     }
-    scored.sort_by(|a, b| {
-        b.1.partial_cmp(&a.1)
-            .unwrap_or(Ordering::Equal)
-            .then(a.0.cmp(&b.0))
-    });
+    // Only the most telling few are shown: select them, then sort those (a total order, so
+    // the same rows in the same order as sorting everything).
+    let order = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let k = context.max_examples();
+    if scored.len() > k {
+        if k == 0 {
+            scored.clear();
+        } else {
+            scored.select_nth_unstable_by(k - 1, order);
+            scored.truncate(k);
+        }
+    }
+    scored.sort_by(order);
     scored
         .into_iter()
         .take(context.max_examples())
