@@ -215,6 +215,68 @@ fn unclosed_quote_in(bytes: &[u8], start: usize, dialect: Dialect) -> Option<(us
     }
 }
 
+/// A record type the loaders read: text (`StringRecord`) or bytes (`ByteRecord`).
+pub(crate) trait CsvRecord: Default {
+    /// Reads the next record into `self`; `false` at the end.
+    fn read_from<F: std::io::Read>(&mut self, reader: &mut csv::Reader<F>) -> csv::Result<bool>;
+    /// Where the record starts.
+    fn start(&self) -> Option<&csv::Position>;
+}
+
+impl CsvRecord for csv::StringRecord {
+    fn read_from<F: std::io::Read>(&mut self, reader: &mut csv::Reader<F>) -> csv::Result<bool> {
+        reader.read_record(self)
+    }
+    fn start(&self) -> Option<&csv::Position> {
+        self.position()
+    }
+}
+
+impl CsvRecord for csv::ByteRecord {
+    fn read_from<F: std::io::Read>(&mut self, reader: &mut csv::Reader<F>) -> csv::Result<bool> {
+        reader.read_byte_record(self)
+    }
+    fn start(&self) -> Option<&csv::Position> {
+        self.position()
+    }
+}
+
+/// Reads every record of `reader` under `headers`, handing each to `read`. An error — the
+/// csv reader's or `read`'s — is explained by an unclosed quote when one opens in its
+/// record, and a quote left open at the end, which swallows the rest of the file into the
+/// last record, is an error too.
+pub(crate) fn each_record<Rec: CsvRecord, F: std::io::Read>(
+    reader: &mut csv::Reader<F>,
+    path: &Path,
+    dialect: Dialect,
+    headers: &[String],
+    mut read: impl FnMut(&Rec) -> Result<(), DataError>,
+) -> Result<(), DataError> {
+    let quote = |start| unclosed_quote(path, start, dialect, headers);
+    let mut record = Rec::default();
+    let mut last_start = None;
+    loop {
+        match record.read_from(reader) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let start = e.position().map(csv::Position::byte);
+                let error = csv_error_in(e, path, Record::Under(headers));
+                return Err(start.and_then(quote).unwrap_or(error));
+            }
+        }
+        last_start = record.start().map(csv::Position::byte);
+        // Everything wrong with one record; an unclosed quote in it explains the rest.
+        if let Err(error) = read(&record) {
+            return Err(last_start.and_then(quote).unwrap_or(error));
+        }
+    }
+    match last_start.and_then(quote) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
 /// The error for a quoted cell of the record at byte `start` of `path` that is never
 /// closed, naming the quote's line and column; `None` when the record's quotes all close.
 /// Reads the file from `start` (the last record, or a record already at fault).
@@ -413,30 +475,19 @@ where
     let mut values = Vec::new();
     let mut ids = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
-    let mut record = csv::StringRecord::new();
     let mut features = csv::StringRecord::new();
-    let mut last_start = None;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let start = e.position().map(csv::Position::byte);
-                let error = csv_error_in(e, path, Record::Under(&headers));
-                return Err(start
-                    .and_then(|start| unclosed_quote(path, start, dialect, &headers))
-                    .unwrap_or(error));
-            }
-        }
-        let position = record.position().cloned();
-        last_start = position.as_ref().map(csv::Position::byte);
-        let here = || Location {
-            line: line_at(path, position.as_ref()),
-            ..Location::file(path)
-        };
-        let at = |field: &str| here().in_field(field);
-        // Everything wrong with one record; an unclosed quote in it explains the rest.
-        let mut read_record = || -> Result<(), DataError> {
+    each_record(
+        &mut reader,
+        path,
+        dialect,
+        &headers,
+        |record: &csv::StringRecord| {
+            let position = record.position().cloned();
+            let here = || Location {
+                line: line_at(path, position.as_ref()),
+                ..Location::file(path)
+            };
+            let at = |field: &str| here().in_field(field);
             if record.len() != headers.len() {
                 return Err(DataError::Parse {
                     at: Box::new(here()),
@@ -498,7 +549,7 @@ where
             }
 
             features.clear();
-            for cell in &record {
+            for cell in record {
                 if options.missing.iter().any(|m| m == cell) {
                     features.push_field("");
                 } else {
@@ -511,18 +562,8 @@ where
             check_row(&row, here)?;
             rows.push(row);
             Ok(())
-        };
-        if let Err(error) = read_record() {
-            return Err(last_start
-                .and_then(|start| unclosed_quote(path, start, dialect, &headers))
-                .unwrap_or(error));
-        }
-    }
-    // An unclosed quote swallows the rest of the file into the last record.
-    if let Some(error) = last_start.and_then(|start| unclosed_quote(path, start, dialect, &headers))
-    {
-        return Err(error);
-    }
+        },
+    )?;
 
     if rows.is_empty() {
         if header_line.is_none() && is_blank(path) {

@@ -9,7 +9,9 @@
 
 use std::path::Path;
 
-use super::csv_load::{Dialect, Record, csv_error_in, is_blank, line_at, unclosed_quote};
+use super::csv_load::{
+    Dialect, Record, csv_error_in, each_record, is_blank, line_at, unclosed_quote,
+};
 use super::{DataError, Dataset, Encoding, Labels, Location, check_class_names, html};
 
 /// How to read a text dataset from CSV: the text and label columns, optionally a row-id
@@ -215,27 +217,17 @@ fn load(path: &Path, options: &TextCsvOptions) -> Result<Dataset<String>, DataEr
     let mut labels = Vec::new();
     let mut ids = Vec::new();
     let mut seen_ids = std::collections::HashSet::new();
-    let mut record = csv::ByteRecord::new();
-    let mut last_start = None;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let start = e.position().map(csv::Position::byte);
-                let error = csv_error_in(e, path, Record::Under(&headers));
-                return Err(start
-                    .and_then(|start| unclosed_quote(path, start, dialect, &headers))
-                    .unwrap_or(error));
-            }
-        }
-        let position = record.position().cloned();
-        last_start = position.as_ref().map(csv::Position::byte);
-        let at = |column: usize| Location {
-            line: line_at(path, position.as_ref()),
-            ..Location::file(path).in_field(headers[column].as_str())
-        };
-        let mut read_record = || -> Result<(), DataError> {
+    each_record(
+        &mut reader,
+        path,
+        dialect,
+        &headers,
+        |record: &csv::ByteRecord| {
+            let position = record.position().cloned();
+            let at = |column: usize| Location {
+                line: line_at(path, position.as_ref()),
+                ..Location::file(path).in_field(headers[column].as_str())
+            };
             if record.len() != headers.len() {
                 let mut place = at(record.len().min(headers.len() - 1));
                 if record.len() > headers.len() {
@@ -312,18 +304,8 @@ fn load(path: &Path, options: &TextCsvOptions) -> Result<Dataset<String>, DataEr
             labels.push(label.into_owned());
             texts.push(text);
             Ok(())
-        };
-        if let Err(error) = read_record() {
-            return Err(last_start
-                .and_then(|start| unclosed_quote(path, start, dialect, &headers))
-                .unwrap_or(error));
-        }
-    }
-    // An unclosed quote swallows the rest of the file into the last record.
-    if let Some(error) = last_start.and_then(|start| unclosed_quote(path, start, dialect, &headers))
-    {
-        return Err(error);
-    }
+        },
+    )?;
     if texts.is_empty() {
         if is_blank(path) {
             return Err(DataError::EmptyFile {
