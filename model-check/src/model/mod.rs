@@ -119,47 +119,26 @@ pub trait Model {
     }
 }
 
-impl<M: Model + ?Sized> Model for &M {
-    type Input = M::Input;
-    type Output = M::Output;
-    fn info(&self) -> &ModelInfo {
-        (**self).info()
-    }
-    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
-        (**self).predict(batch)
-    }
-    fn batch_size(&self) -> usize {
-        (**self).batch_size()
-    }
+/// A reference, `Arc` or `Box` of a model is the model.
+macro_rules! delegate_model {
+    ($($pointer:ty),*) => {$(
+        impl<M: Model + ?Sized> Model for $pointer {
+            type Input = M::Input;
+            type Output = M::Output;
+            fn info(&self) -> &ModelInfo {
+                (**self).info()
+            }
+            fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
+                (**self).predict(batch)
+            }
+            fn batch_size(&self) -> usize {
+                (**self).batch_size()
+            }
+        }
+    )*};
 }
 
-impl<M: Model + ?Sized> Model for std::sync::Arc<M> {
-    type Input = M::Input;
-    type Output = M::Output;
-    fn info(&self) -> &ModelInfo {
-        (**self).info()
-    }
-    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
-        (**self).predict(batch)
-    }
-    fn batch_size(&self) -> usize {
-        (**self).batch_size()
-    }
-}
-
-impl<M: Model + ?Sized> Model for Box<M> {
-    type Input = M::Input;
-    type Output = M::Output;
-    fn info(&self) -> &ModelInfo {
-        (**self).info()
-    }
-    fn predict(&self, batch: &[Self::Input]) -> Result<Vec<Self::Output>, ModelError> {
-        (**self).predict(batch)
-    }
-    fn batch_size(&self) -> usize {
-        (**self).batch_size()
-    }
-}
+delegate_model!(&M, std::sync::Arc<M>, Box<M>);
 
 /// The ordered, distinct class names of a classifier.
 ///
