@@ -7,7 +7,9 @@
 //!    intervals, in one pass over the rows;
 //! 2. every kind of expectation model-check has: cohort recall thresholds, protected-feature
 //!    flips, invariance under noise, unit cases, a monotonicity test, and the thresholds at
-//!    which `monthly_charges` and `tenure` flip predictions (found by bisection).
+//!    which `monthly_charges` and `tenure` flip predictions (found by bisection);
+//! 3. where predictions flip; 4. a random-forest upgrade against the first model's baseline;
+//! 5. a data unit test (no model) and the newest customers against the established ones.
 //!
 //! Run it with `cargo run --example churn`. With `MODEL_CHECK_REPORT=<dir>` set it also
 //! writes the expectations' outcomes as JSON and JUnit XML into `<dir>`.
@@ -160,6 +162,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .run(7);
     println!("{}", upgrade.outcomes[0]);
     std::fs::remove_file(&file)?;
+
+    section("5. The data alone, and the newest customers against the established ones");
+    // A data unit test needs no model: 11 customers have no total charges yet.
+    let data_check = check_data(trained.data.clone())
+        .expect(missing_rate(Customer::TOTAL_CHARGES).at_most(0.01))
+        .run(7);
+    println!("{}", data_check.outcomes[0]);
+    // Today's batch (tenure under 6 months) against the customers the model was validated
+    // on (a year or more): how far does accuracy drop?
+    let tenure_at_least = |lo: u32, hi: u32| -> Result<Dataset<Customer>, DataError> {
+        let rows: Vec<usize> = (0..test.len())
+            .filter(|&r| (lo..hi).contains(&test.rows()[r].tenure))
+            .collect();
+        test.subset(&rows)
+    };
+    let (established, newest) = (tenure_at_least(12, 73)?, tenure_at_least(0, 6)?);
+    let drift = check(model.clone(), newest)
+        .against(established)
+        .expect(reference_gap(accuracy()).at_most(0.05))
+        .run(7);
+    println!("{}", drift.outcomes[0]);
 
     if let Some(dir) = std::env::var_os("MODEL_CHECK_REPORT") {
         let report = TestReport::from_run("churn_example", "model-check-workspace", &run);
