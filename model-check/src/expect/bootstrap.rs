@@ -37,9 +37,14 @@ pub(super) struct ClassRows {
 }
 
 impl ClassRows {
-    pub(super) fn new(truth: &[usize], predictions: &[Probabilities], class: usize) -> Self {
+    pub(super) fn new<'p>(
+        truth: &[usize],
+        predictions: impl IntoIterator<Item = &'p Probabilities>,
+        class: usize,
+    ) -> Self {
         let eps = f64::EPSILON;
-        let classes = predictions.first().map_or(0, |p| p.classes().len());
+        let mut predictions = predictions.into_iter().peekable();
+        let classes = predictions.peek().map_or(0, |p| p.classes().len());
         let mut rows = ClassRows {
             truth: truth.to_vec(),
             predicted: Vec::with_capacity(truth.len()),
@@ -196,10 +201,14 @@ pub(super) struct RegressionRows {
 }
 
 impl RegressionRows {
-    pub(super) fn new(truth: &[f64], predictions: &[f64]) -> Self {
+    pub(super) fn new<'p>(truth: &[f64], predictions: impl IntoIterator<Item = &'p f64>) -> Self {
         RegressionRows {
             truth: truth.to_vec(),
-            error: predictions.iter().zip(truth).map(|(p, t)| p - t).collect(),
+            error: predictions
+                .into_iter()
+                .zip(truth)
+                .map(|(p, t)| p - t)
+                .collect(),
         }
     }
 

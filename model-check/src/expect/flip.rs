@@ -267,7 +267,7 @@ where
             &domains,
             rows,
             positions,
-            originals,
+            originals.to_vec(),
             |inputs: &[R]| context.predict(inputs),
             batch,
         )?;

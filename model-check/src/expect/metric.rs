@@ -15,7 +15,7 @@ use super::{Context, Evidence, Example, Expectation, Finding, Findings, Method, 
 use crate::cohort::EvalError;
 use crate::data::{DataError, Labels};
 use crate::metrics::{ClassificationMetrics, Interval, Proportion, RegressionMetrics};
-use crate::model::{Classes, Model, Probabilities};
+use crate::model::{Classes, Model, Predictions, Probabilities};
 
 /// Why an expectation that compares predictions with labels cannot run on an unlabelled
 /// batch.
@@ -941,7 +941,7 @@ fn class_examples<M>(
     class: usize,
     rows: &[usize],
     truth: &[usize],
-    predictions: &[Probabilities],
+    predictions: &Predictions<Probabilities>,
     context: &Context<'_, M>,
 ) -> Vec<Example>
 where

@@ -61,7 +61,7 @@ use std::time::Instant;
 
 use crate::cohort::{Cohort, EvalError};
 use crate::data::{Dataset, seeded_rng};
-use crate::model::{Model, ModelError, ModelInfo};
+use crate::model::{Model, ModelError, ModelInfo, Predictions};
 
 pub use crate::outcome::{
     Cell, CheckReport, Column, Evidence, Example, ExampleEdit, Finding, Findings, MAX_TABLE_ROWS,
@@ -189,7 +189,7 @@ impl<M: Model> Context<'_, M> {
     }
 }
 
-impl<M> Context<'_, M>
+impl<'a, M> Context<'a, M>
 where
     M: Model + 'static,
     M::Input: Clone,
@@ -197,8 +197,8 @@ where
 {
     /// The model's outputs for the selected rows, in order, predicted at most once per
     /// process for each (model, row).
-    pub fn predictions(&mut self) -> Result<Vec<M::Output>, ModelError> {
-        crate::model::predict_rows(self.model, self.data, self.rows, &mut self.calls)
+    pub fn predictions(&mut self) -> Result<Predictions<'a, M::Output>, ModelError> {
+        crate::model::predict_rows(self.model, self.data, Some(self.rows), &mut self.calls)
     }
 
     /// The model's outputs for new inputs (variants, generated cases), predicted in batches
@@ -210,14 +210,13 @@ where
 
     /// The model's outputs for every row of the reference dataset, predicted at most once
     /// per process, like [`predictions`](Context::predictions).
-    pub fn reference_predictions(&mut self) -> Result<Vec<M::Output>, EvalError> {
+    pub fn reference_predictions(&mut self) -> Result<Predictions<'a, M::Output>, EvalError> {
         self.reference()?;
         let reference = self.reference.expect("checked above");
-        let rows: Vec<usize> = (0..reference.len()).collect();
         Ok(crate::model::predict_rows(
             self.model,
             reference,
-            &rows,
+            None,
             &mut self.calls,
         )?)
     }

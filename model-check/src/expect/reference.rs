@@ -14,7 +14,7 @@ use super::{
 };
 use crate::cohort::EvalError;
 use crate::metrics::{ClassificationMetrics, Proportion};
-use crate::model::{Model, Probabilities};
+use crate::model::{Model, Predictions, Probabilities};
 
 /// A rate's drop from the reference, built by [`reference_gap`]; finished by
 /// [`at_most`](ReferenceGap::at_most).
@@ -66,7 +66,7 @@ impl ReferenceGap {
 fn rate_on(
     metric: &ClassMetric,
     truth: &[usize],
-    predictions: &[Probabilities],
+    predictions: &Predictions<Probabilities>,
     class: usize,
 ) -> Result<Proportion, EvalError> {
     let classes = predictions[0].classes().clone();

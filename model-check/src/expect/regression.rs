@@ -430,7 +430,7 @@ where
     M: Model<Output = Probabilities> + 'static,
     M::Input: Clone,
 {
-    let current = context.predictions()?;
+    let current = context.predictions()?.to_vec();
     let Some(first) = current.first() else {
         return Err(setting_error("no rows are selected".into()));
     };
@@ -439,9 +439,9 @@ where
     let calls = &mut context.calls;
     let (_, before, resolution) = baseline
         .resolve(data, &classes, || {
-            let all: Vec<usize> = (0..data.len()).collect();
-            let predictions =
-                crate::model::predict_rows(live, data, &all, calls).map_err(EvalError::from)?;
+            let predictions = crate::model::predict_rows(live, data, None, calls)
+                .map_err(EvalError::from)?
+                .to_vec();
             BaselineRecord::from_predictions(live.info(), data, &[Cohort::all()], &predictions)
         })
         .map_err(baseline_error)?;

@@ -27,6 +27,7 @@ use crate::data::{DataError, Encoder, Features, Location};
 mod cache;
 mod predict;
 
+pub use cache::Predictions;
 pub(crate) use cache::predict_rows;
 pub use predict::BATCH_SIZE;
 
@@ -237,14 +238,53 @@ impl fmt::Display for Classes {
 /// assert_eq!(p.of("No"), Some(0.3));
 /// assert!(Probabilities::new(&classes, vec![0.3, 0.8]).is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Probabilities {
+    // A handle into one batch's probability matrix: outputs of one `predict` call share
+    // it, so the predict-once cache keeps 16 bytes per row besides the matrix, and a clone
+    // copies nothing.
+    batch: Arc<Batch>,
+    row: usize,
+}
+
+/// The probabilities of one `predict` call, stored flat: row-major, one row per input.
+#[derive(Clone)]
+struct Batch {
     classes: Classes,
-    // Shared: the predict-once cache hands the same outputs to every check, and a clone
-    // must not copy them.
-    p: Arc<[f64]>,
+    p: Box<[f64]>,
     /// A decision threshold: predict this class when its probability reaches the value.
     decision: Option<(usize, f64)>,
+}
+
+impl Batch {
+    fn rows(self) -> Vec<Probabilities> {
+        let n = self.p.len() / self.classes.len();
+        let batch = Arc::new(self);
+        (0..n)
+            .map(|row| Probabilities {
+                batch: batch.clone(),
+                row,
+            })
+            .collect()
+    }
+}
+
+impl PartialEq for Probabilities {
+    fn eq(&self, other: &Self) -> bool {
+        self.batch.classes == other.batch.classes
+            && self.as_slice() == other.as_slice()
+            && self.batch.decision == other.batch.decision
+    }
+}
+
+impl fmt::Debug for Probabilities {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Probabilities")
+            .field("classes", &self.batch.classes)
+            .field("p", &self.as_slice())
+            .field("decision", &self.batch.decision)
+            .finish()
+    }
 }
 
 impl Probabilities {
@@ -253,38 +293,92 @@ impl Probabilities {
         check_probabilities(classes, &p).map_err(|reason| {
             ModelError::new(ModelErrorKind::InvalidOutput { row: None, reason })
         })?;
-        Ok(Probabilities {
+        Ok(Probabilities::unchecked(classes, p))
+    }
+
+    /// A batch of outputs from one row-major matrix of probabilities — what an adapter
+    /// over a framework returning a `rows × classes` tensor hands back from
+    /// [`Model::predict`]. The matrix is kept as one allocation that the outputs share.
+    /// Each row is checked as by [`new`](Probabilities::new); an error names the row.
+    ///
+    /// ```
+    /// use model_check::model::{Classes, Probabilities};
+    ///
+    /// let classes = Classes::new(["No", "Yes"])?;
+    /// let batch = Probabilities::batch(&classes, vec![0.9, 0.1, 0.3, 0.7])?;
+    /// assert_eq!(batch.len(), 2);
+    /// assert_eq!(batch[1].label(), "Yes");
+    /// assert_eq!(batch[1].as_slice(), &[0.3, 0.7]);
+    /// let bad = Probabilities::batch(&classes, vec![0.9, 0.1, 0.3, 0.8]).unwrap_err();
+    /// assert!(bad.to_string().contains("input 1"), "{bad}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn batch(classes: &Classes, matrix: Vec<f64>) -> Result<Vec<Self>, ModelError> {
+        let k = classes.len();
+        if !matrix.len().is_multiple_of(k) {
+            return Err(ModelError::new(ModelErrorKind::InvalidOutput {
+                row: None,
+                reason: format!(
+                    "{} probabilities are not a whole number of rows of {k} classes ({classes})",
+                    matrix.len()
+                ),
+            }));
+        }
+        for (row, p) in matrix.chunks(k).enumerate() {
+            check_probabilities(classes, p).map_err(|reason| {
+                ModelError::new(ModelErrorKind::InvalidOutput {
+                    row: Some(row),
+                    reason,
+                })
+            })?;
+        }
+        Ok(Batch {
             classes: classes.clone(),
-            p: p.into(),
+            p: matrix.into(),
             decision: None,
-        })
+        }
+        .rows())
+    }
+
+    /// Probabilities already checked.
+    fn unchecked(classes: &Classes, p: Vec<f64>) -> Self {
+        Probabilities {
+            batch: Arc::new(Batch {
+                classes: classes.clone(),
+                p: p.into(),
+                decision: None,
+            }),
+            row: 0,
+        }
     }
 
     /// The classes, in the order of the probabilities.
     pub fn classes(&self) -> &Classes {
-        &self.classes
+        &self.batch.classes
     }
 
     /// The probabilities, in class order.
     pub fn as_slice(&self) -> &[f64] {
-        &self.p
+        let k = self.batch.classes.len();
+        &self.batch.p[self.row * k..(self.row + 1) * k]
     }
 
     /// The probability of the class called `class`.
     pub fn of(&self, class: &str) -> Option<f64> {
-        self.classes.index_of(class).map(|i| self.p[i])
+        self.classes().index_of(class).map(|i| self.as_slice()[i])
     }
 
     /// The index of the predicted class: the most probable, the first on ties.
     pub fn predicted(&self) -> usize {
-        match self.decision {
-            None => argmax(&self.p),
-            Some((class, at)) if self.p[class] >= at => class,
+        let p = self.as_slice();
+        match self.batch.decision {
+            None => argmax(p),
+            Some((class, at)) if p[class] >= at => class,
             // Below the threshold: the most probable of the other classes.
-            Some((class, _)) => (0..self.p.len())
+            Some((class, _)) => (0..p.len())
                 .filter(|&c| c != class)
                 .fold(None, |best: Option<usize>, c| match best {
-                    Some(b) if self.p[b] >= self.p[c] => Some(b),
+                    Some(b) if p[b] >= p[c] => Some(b),
                     _ => Some(c),
                 })
                 .unwrap_or(class),
@@ -293,24 +387,29 @@ impl Probabilities {
 
     /// The same probabilities read with a decision threshold `(class index, at)`, or without.
     pub(crate) fn with_decision(mut self, decision: Option<(usize, f64)>) -> Self {
-        self.decision = decision;
+        if self.batch.decision != decision {
+            // Copies the batch only when other outputs share it.
+            Arc::make_mut(&mut self.batch).decision = decision;
+        }
         self
     }
 
     /// The decision threshold these probabilities are read with, if any: the class predicted
     /// when its probability reaches the value (see [`decide_at`]).
     pub fn decision(&self) -> Option<(&str, f64)> {
-        self.decision.map(|(c, at)| (self.classes.name(c), at))
+        self.batch
+            .decision
+            .map(|(c, at)| (self.batch.classes.name(c), at))
     }
 
     /// The predicted class's name.
     pub fn label(&self) -> &str {
-        self.classes.name(self.predicted())
+        self.batch.classes.name(self.predicted())
     }
 
     /// The probability of the predicted class.
     pub fn confidence(&self) -> f64 {
-        self.p[self.predicted()]
+        self.as_slice()[self.predicted()]
     }
 }
 
@@ -568,23 +667,23 @@ where
     fn predict(&self, batch: &[I]) -> Result<Vec<Probabilities>, ModelError> {
         let raw = (self.f)(batch).map_err(|e| e.in_model(&self.info))?;
         check_count(batch.len(), raw.len()).map_err(|e| e.in_model(&self.info))?;
-        raw.into_iter()
-            .enumerate()
-            .map(|(row, p)| {
-                check_probabilities(&self.classes, &p).map_err(|reason| {
-                    ModelError::new(ModelErrorKind::InvalidOutput {
-                        row: Some(row),
-                        reason,
-                    })
-                    .in_model(&self.info)
-                })?;
-                Ok(Probabilities {
-                    classes: self.classes.clone(),
-                    p: p.into(),
-                    decision: None,
+        let mut matrix = Vec::with_capacity(raw.len() * self.classes.len());
+        for (row, p) in raw.iter().enumerate() {
+            check_probabilities(&self.classes, p).map_err(|reason| {
+                ModelError::new(ModelErrorKind::InvalidOutput {
+                    row: Some(row),
+                    reason,
                 })
-            })
-            .collect()
+                .in_model(&self.info)
+            })?;
+            matrix.extend_from_slice(p);
+        }
+        Ok(Batch {
+            classes: self.classes.clone(),
+            p: matrix.into(),
+            decision: None,
+        }
+        .rows())
     }
 }
 
@@ -656,18 +755,33 @@ impl<M: Model<Output = Probabilities>> Model for Decided<M> {
     }
 
     fn predict(&self, batch: &[M::Input]) -> Result<Vec<Probabilities>, ModelError> {
-        let mut outputs = self.model.predict(batch)?;
-        for p in &mut outputs {
-            let class = p.classes.index_of(&self.class).ok_or_else(|| {
+        let outputs = self.model.predict(batch)?;
+        let mut decided = Vec::with_capacity(outputs.len());
+        let mut last: Option<(Arc<Batch>, Arc<Batch>)> = None;
+        for p in outputs {
+            let class = p.classes().index_of(&self.class).ok_or_else(|| {
                 ModelError::failed(format!(
                     "the decision threshold is for `{}`, which is not a class of the model (classes: {})",
-                    self.class, p.classes
+                    self.class,
+                    p.classes()
                 ))
                 .in_model(&self.info)
             })?;
-            p.decision = Some((class, self.at));
+            // Outputs that shared a batch share its decided copy.
+            let batch = match &last {
+                Some((source, copy)) if Arc::ptr_eq(source, &p.batch) => copy.clone(),
+                _ => {
+                    let copy = Arc::new(Batch {
+                        decision: Some((class, self.at)),
+                        ..(*p.batch).clone()
+                    });
+                    last = Some((p.batch.clone(), copy.clone()));
+                    copy
+                }
+            };
+            decided.push(Probabilities { batch, row: p.row });
         }
-        Ok(outputs)
+        Ok(decided)
     }
 }
 
@@ -958,11 +1072,7 @@ impl PredictionTable<Probabilities> {
                 at: Box::new(record_location(path, &record)),
                 reason,
             })?;
-            let probabilities = Probabilities {
-                classes: classes.clone(),
-                p: p.as_slice().into(),
-                decision: None,
-            };
+            let probabilities = Probabilities::unchecked(&classes, p.clone());
             insert_row(&mut rows, &record, id_at, probabilities, path, id_column)?;
         }
         non_empty(rows, info, path)
@@ -1042,11 +1152,7 @@ impl PredictionTable<Probabilities> {
                 at: Box::new(Location::default()),
                 reason: format!("row {id:?}: {reason}"),
             })?;
-            let probabilities = Probabilities {
-                classes: classes.clone(),
-                p: p.into(),
-                decision: None,
-            };
+            let probabilities = Probabilities::unchecked(classes, p);
             memory_row(&mut table, id, probabilities)?;
         }
         memory_table(table, info)
@@ -1101,11 +1207,7 @@ fn binary(classes: &Classes, p: f64) -> Result<Probabilities, String> {
             classes.name(1)
         ));
     }
-    Ok(Probabilities {
-        classes: classes.clone(),
-        p: vec![1.0 - p, p].into(),
-        decision: None,
-    })
+    Ok(Probabilities::unchecked(classes, vec![1.0 - p, p]))
 }
 
 fn memory_row<O>(rows: &mut HashMap<String, O>, id: String, value: O) -> Result<(), DataError> {
