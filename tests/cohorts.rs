@@ -404,3 +404,46 @@ fn each_uses_declared_levels_in_order_and_refuses_numeric_features() {
         "cohort `each level of age`: feature `age` is numeric; select it with Cohort::range"
     );
 }
+
+#[test]
+fn cohort_masks_kept_with_the_dataset_select_what_a_row_filter_selects() {
+    // Masks of structural cohorts are computed once per dataset and kept (up to a limit):
+    // asking again, asking for overlapping composites, and asking for more cohorts than are
+    // kept must all select exactly the rows a plain filter over the rows selects.
+    let data = telco("churn");
+    let filter = |f: &dyn Fn(&Customer) -> bool| -> Vec<usize> {
+        (0..data.len()).filter(|&i| f(&data.rows()[i])).collect()
+    };
+    let contracts = ["Month-to-month", "One year", "Two year"];
+    for round in 0..2 {
+        for (c, contract) in contracts.iter().enumerate() {
+            for lo in (0..72).step_by(3) {
+                let hi = lo + 12 + c as u32;
+                let cohort = Cohort::category(Customer::CONTRACT, *contract)
+                    .and(Cohort::range(Customer::TENURE, lo as f64..hi as f64))
+                    .or(Cohort::category(Customer::INTERNET_SERVICE, "No").not());
+                let expected = filter(&|x: &Customer| {
+                    (x.contract == *contract && (lo..hi).contains(&x.tenure))
+                        || x.internet_service != "No"
+                });
+                assert_eq!(
+                    cohort.rows(&data).unwrap(),
+                    expected,
+                    "round {round}: {}",
+                    cohort.name()
+                );
+            }
+        }
+    }
+    // A predicate is never kept: two predicates over the same feature differ.
+    let short = Cohort::predicate("short", |x: &Customer| x.tenure < 6);
+    let long = Cohort::predicate("short", |x: &Customer| x.tenure > 60);
+    assert_eq!(
+        short.rows(&data).unwrap(),
+        filter(&|x: &Customer| x.tenure < 6)
+    );
+    assert_eq!(
+        long.rows(&data).unwrap(),
+        filter(&|x: &Customer| x.tenure > 60)
+    );
+}

@@ -24,6 +24,7 @@ pub(crate) mod suggest;
 mod text_csv;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -303,6 +304,30 @@ pub struct Dataset<R> {
     labels: Labels,
     ids: Option<Vec<String>>,
     tags: BTreeMap<String, Vec<usize>>,
+    /// Columns derived from the rows (category codes, cohort masks), computed once and
+    /// shared by clones, which hold the same rows.
+    derived: Arc<Derived>,
+}
+
+/// Columns derived from a dataset's rows, keyed by what they are: computed once, kept while
+/// the dataset lives. At most [`Derived::LIMIT`] are kept; beyond that they are computed
+/// each time they are asked for, so memory stays bounded (a cohort mask is one bit per row,
+/// a column of category codes four bytes).
+#[derive(Default)]
+pub(crate) struct Derived {
+    columns:
+        std::sync::Mutex<std::collections::HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>,
+}
+
+impl fmt::Debug for Derived {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Derived")
+    }
+}
+
+impl Derived {
+    /// How many derived columns a dataset keeps.
+    pub(crate) const LIMIT: usize = 64;
 }
 
 impl<R> Dataset<R> {
@@ -330,6 +355,7 @@ impl<R> Dataset<R> {
             labels,
             ids: None,
             tags: BTreeMap::new(),
+            derived: Arc::default(),
         })
     }
 
@@ -369,6 +395,34 @@ impl<R> Dataset<R> {
     /// An identity for these rows, unique within the process (clones share it).
     pub(crate) fn uid(&self) -> u64 {
         self.uid
+    }
+
+    /// The column derived from the rows under `key`, made by `make` the first time it is
+    /// asked for (see [`Derived`]). The key must determine the column from the rows alone.
+    pub(crate) fn derived<T, E>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+    {
+        let lock = || {
+            self.derived
+                .columns
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if let Some(column) = lock().get(key).and_then(|c| c.clone().downcast::<T>().ok()) {
+            return Ok(column);
+        }
+        // Made outside the lock: a cohort's mask may ask for its parts' masks.
+        let column = Arc::new(make()?);
+        let mut columns = lock();
+        if columns.len() < Derived::LIMIT {
+            columns.insert(key.to_string(), column.clone());
+        }
+        Ok(column)
     }
 
     /// The dataset's name.
@@ -537,6 +591,7 @@ impl<R: Clone> Dataset<R> {
                 .as_ref()
                 .map(|ids| rows.iter().map(|&r| ids[r].clone()).collect()),
             tags,
+            derived: Arc::default(),
         })
     }
 

@@ -15,6 +15,10 @@ use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
+mod mask;
+
+pub(crate) use mask::{Codes, Mask};
+
 use crate::data::{DataError, Dataset, Feature, Features, Value, suggest};
 use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
 use crate::model::{Model, ModelError, Probabilities};
@@ -319,7 +323,7 @@ impl<R: Features> Cohort<R> {
                 .map(|level| Self::category_of(accessor, level.to_string(), false))
                 .collect());
         }
-        let levels = levels_present(accessor, data);
+        let levels = accessor.codes(data).levels_sorted();
         if levels.is_empty() {
             return Err(invalid(format!(
                 "no row of dataset `{}` has a value of `{}`",
@@ -376,20 +380,6 @@ impl<R: Features> Cohort<R> {
             },
         }
     }
-}
-
-/// The levels of `feature` that rows of `data` have (missing values and empty categories
-/// aside), sorted.
-fn levels_present<R>(feature: Accessor<R>, data: &Dataset<R>) -> Vec<String> {
-    let levels: std::collections::BTreeSet<String> = data
-        .rows()
-        .iter()
-        .filter_map(|row| match feature.read(row) {
-            Value::Category(c) if !c.is_empty() => Some(c.into_owned()),
-            _ => None,
-        })
-        .collect();
-    levels.into_iter().collect()
 }
 
 /// A cohort that cannot be evaluated on a dataset.
@@ -508,35 +498,66 @@ impl fmt::Display for CohortError {
 
 impl std::error::Error for CohortError {}
 
-/// A compiled cohort: its rule checked against the schema and dataset, tags resolved.
-enum Matcher<'a, R> {
-    All,
-    Predicate(&'a Predicate<R>),
-    Category {
-        feature: Accessor<R>,
-        level: &'a str,
-    },
-    Range {
-        feature: Accessor<R>,
-        lo: Bound<f64>,
-        hi: Bound<f64>,
-    },
-    Tag(&'a [usize]),
-    And(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
-    Or(Box<Matcher<'a, R>>, Box<Matcher<'a, R>>),
-    Not(Box<Matcher<'a, R>>),
+impl<R> Rule<R> {
+    /// What determines the rule's rows from a dataset's rows alone, for keeping its mask
+    /// with the dataset; `None` for predicates (closures have no identity to key by) and
+    /// tags (a dataset's tags can be added to).
+    fn key(&self) -> Option<String> {
+        Some(match self {
+            Rule::All => "all".into(),
+            Rule::Predicate(_) | Rule::Tag(_) => return None,
+            Rule::Category { feature, level, .. } => format!("{}={level:?}", feature.index),
+            Rule::Range { feature, lo, hi } => format!("{} in {lo:?} {hi:?}", feature.index),
+            Rule::And(a, b) => format!("({} and {})", a.rule.key()?, b.rule.key()?),
+            Rule::Or(a, b) => format!("({} or {})", a.rule.key()?, b.rule.key()?),
+            Rule::Not(a) => format!("not {}", a.rule.key()?),
+        })
+    }
+}
+
+impl<R> Accessor<R> {
+    /// The feature's column as codes, computed once per dataset.
+    fn codes(&self, data: &Dataset<R>) -> Arc<Codes> {
+        let made: Result<_, std::convert::Infallible> =
+            data.derived(&format!("codes {}", self.index), || {
+                Ok(Codes::from_levels(data.rows().iter().map(|row| {
+                    // Borrowed where the row type can lend the level: no copy per row.
+                    match (self.category)(row, self.index) {
+                        Some(level) => level.map(std::borrow::Cow::Borrowed),
+                        None => match self.read(row) {
+                            Value::Category(c) => Some(c),
+                            _ => None,
+                        },
+                    }
+                })))
+            });
+        match made {
+            Ok(codes) => codes,
+        }
+    }
 }
 
 impl<R> Cohort<R> {
-    /// Checks the rule against the schema and the dataset's tags.
-    fn compile<'a>(&'a self, data: &'a Dataset<R>) -> Result<Matcher<'a, R>, CohortError> {
+    /// The cohort's rows of `data` as a mask, its rule checked against the schema and the
+    /// dataset's tags. Masks of cohorts without predicates or tags are kept with the
+    /// dataset, so each is computed once per (cohort, dataset).
+    pub(crate) fn mask(&self, data: &Dataset<R>) -> Result<Arc<Mask>, CohortError> {
+        match self.rule.key() {
+            Some(key) => data.derived(&format!("mask {key}"), || self.make_mask(data)),
+            None => self.make_mask(data).map(Arc::new),
+        }
+    }
+
+    fn make_mask(&self, data: &Dataset<R>) -> Result<Mask, CohortError> {
+        let n = data.len();
+        let rows = data.rows();
         let error = |reason: String| CohortError::Invalid {
             cohort: self.name.clone(),
             reason,
         };
         Ok(match &self.rule {
-            Rule::All => Matcher::All,
-            Rule::Predicate(p) => Matcher::Predicate(p),
+            Rule::All => Mask::full(n),
+            Rule::Predicate(p) => Mask::from_fn(n, |i| p(&rows[i])),
             Rule::Category {
                 feature,
                 level,
@@ -549,6 +570,7 @@ impl<R> Cohort<R> {
                         spec.name()
                     )));
                 }
+                let codes = feature.codes(data);
                 let declared = spec.levels();
                 let unknown = |levels: Vec<String>, declared: bool| {
                     CohortError::UnknownLevel(Box::new(UnknownLevel {
@@ -569,17 +591,12 @@ impl<R> Cohort<R> {
                             true,
                         ));
                     }
-                } else if !from_data
-                    && !data
-                        .rows()
-                        .iter()
-                        .any(|row| matches!(feature.read(row), Value::Category(c) if c == *level))
-                {
-                    return Err(unknown(levels_present(*feature, data), false));
+                } else if !from_data && codes.code(level).is_none() {
+                    return Err(unknown(codes.levels_sorted(), false));
                 }
-                Matcher::Category {
-                    feature: *feature,
-                    level,
+                match codes.code(level) {
+                    Some(code) => codes.mask(code),
+                    None => Mask::from_rows(n, &[]),
                 }
             }
             Rule::Range { feature, lo, hi } => {
@@ -597,58 +614,29 @@ impl<R> Cohort<R> {
                 if !finite(lo) || !finite(hi) {
                     return Err(error("a range bound is NaN".into()));
                 }
-                Matcher::Range {
-                    feature: *feature,
-                    lo: *lo,
-                    hi: *hi,
-                }
+                Mask::from_fn(n, |i| match feature.read(&rows[i]) {
+                    Value::Number(x) => (*lo, *hi).contains(&x),
+                    _ => false,
+                })
             }
             Rule::Tag(tag) => {
-                Matcher::Tag(data.tag(tag).ok_or_else(|| CohortError::UnknownTag {
+                let tagged = data.tag(tag).ok_or_else(|| CohortError::UnknownTag {
                     cohort: self.name.clone(),
                     tag: tag.clone(),
                     dataset: data.name().to_string(),
                     tags: data.tag_names().map(str::to_string).collect(),
-                })?)
+                })?;
+                Mask::from_rows(n, tagged)
             }
-            Rule::And(a, b) => Matcher::And(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
-            Rule::Or(a, b) => Matcher::Or(Box::new(a.compile(data)?), Box::new(b.compile(data)?)),
-            Rule::Not(a) => Matcher::Not(Box::new(a.compile(data)?)),
+            Rule::And(a, b) => a.mask(data)?.and(&*b.mask(data)?),
+            Rule::Or(a, b) => a.mask(data)?.or(&*b.mask(data)?),
+            Rule::Not(a) => a.mask(data)?.not(),
         })
     }
-}
 
-impl<R> Matcher<'_, R> {
-    fn contains(&self, index: usize, row: &R) -> bool {
-        match self {
-            Matcher::All => true,
-            Matcher::Predicate(p) => p(row),
-            Matcher::Category { feature, level } => {
-                // Borrowed where the row type can lend the level: no copy per row.
-                match (feature.category)(row, feature.index) {
-                    Some(c) => c == Some(&**level),
-                    None => matches!(feature.read(row), Value::Category(c) if c == *level),
-                }
-            }
-            Matcher::Range { feature, lo, hi } => match feature.read(row) {
-                Value::Number(x) => (*lo, *hi).contains(&x),
-                _ => false,
-            },
-            Matcher::Tag(rows) => rows.binary_search(&index).is_ok(),
-            Matcher::And(a, b) => a.contains(index, row) && b.contains(index, row),
-            Matcher::Or(a, b) => a.contains(index, row) || b.contains(index, row),
-            Matcher::Not(a) => !a.contains(index, row),
-        }
-    }
-}
-
-impl<R> Cohort<R> {
     /// The positions of the rows of `data` in this cohort.
     pub fn rows(&self, data: &Dataset<R>) -> Result<Vec<usize>, CohortError> {
-        let matcher = self.compile(data)?;
-        Ok((0..data.len())
-            .filter(|&i| matcher.contains(i, &data.rows()[i]))
-            .collect())
+        Ok(self.mask(data)?.rows())
     }
 }
 
@@ -747,9 +735,9 @@ fn one_pass<M, R>(
 where
     M: Model<Input = R>,
 {
-    let matchers = cohorts
+    let masks = cohorts
         .iter()
-        .map(|c| c.compile(data))
+        .map(|c| c.mask(data))
         .collect::<Result<Vec<_>, _>>()?;
     let mut members = Vec::with_capacity(cohorts.len());
     let size = crate::model::batch_of(model);
@@ -757,10 +745,10 @@ where
         // The one prediction path: a panicking model is an error naming it.
         let outputs =
             crate::model::call_model(model, batch).map_err(|e| e.at_dataset_rows(|p| start + p))?;
-        for (offset, (row, output)) in batch.iter().zip(outputs).enumerate() {
+        for (offset, output) in outputs.into_iter().enumerate() {
             let index = start + offset;
             members.clear();
-            members.extend((0..matchers.len()).filter(|&c| matchers[c].contains(index, row)));
+            members.extend((0..masks.len()).filter(|&c| masks[c].contains(index)));
             visit(index, output, &members)?;
         }
     }
