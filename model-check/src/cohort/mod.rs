@@ -724,22 +724,22 @@ impl From<MetricError> for EvalError {
     }
 }
 
+fn masks<R>(data: &Dataset<R>, cohorts: &[Cohort<R>]) -> Result<Vec<Arc<Mask>>, CohortError> {
+    cohorts.iter().map(|c| c.mask(data)).collect()
+}
+
 /// Predicts every row once, in batches of the model's batch size, and hands each row's output to
 /// `visit` along with the cohorts (by position) that contain the row.
 fn one_pass<M, R>(
     model: &M,
     data: &Dataset<R>,
-    cohorts: &[Cohort<R>],
+    masks: &[Arc<Mask>],
     mut visit: impl FnMut(usize, M::Output, &[usize]) -> Result<(), EvalError>,
 ) -> Result<(), EvalError>
 where
     M: Model<Input = R>,
 {
-    let masks = cohorts
-        .iter()
-        .map(|c| c.mask(data))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut members = Vec::with_capacity(cohorts.len());
+    let mut members = Vec::with_capacity(masks.len());
     let size = crate::model::batch_of(model);
     for (start, batch) in (0..).step_by(size).zip(data.rows().chunks(size)) {
         // The one prediction path: a panicking model is an error naming it.
@@ -813,8 +813,9 @@ where
     };
     // Maps dataset class index → model class index, once the model's classes are known.
     let mut mapping: Option<(crate::model::Classes, Vec<usize>)> = None;
+    let masks = masks(data, cohorts)?;
     let mut results: Vec<Option<ClassificationMetrics>> = vec![None; cohorts.len()];
-    one_pass(model, data, cohorts, |row, output, members| {
+    one_pass(model, data, &masks, |row, output, members| {
         if mapping.is_none() {
             let model_classes = output.classes().clone();
             let map = classes
@@ -850,7 +851,11 @@ where
         }
         for &c in members {
             results[c]
-                .get_or_insert_with(|| ClassificationMetrics::new(model_classes.clone()))
+                .get_or_insert_with(|| {
+                    let mut metrics = ClassificationMetrics::new(model_classes.clone());
+                    metrics.reserve_exact(masks[c].count());
+                    metrics
+                })
                 .add_output(truth, &output)?;
         }
         Ok(())
@@ -893,8 +898,9 @@ where
         }
         .into());
     };
+    let masks = masks(data, cohorts)?;
     let mut results = vec![RegressionMetrics::default(); cohorts.len()];
-    one_pass(model, data, cohorts, |row, prediction, members| {
+    one_pass(model, data, &masks, |row, prediction, members| {
         if !prediction.is_finite() {
             return Err(
                 ModelError::new(crate::model::ModelErrorKind::InvalidOutput {

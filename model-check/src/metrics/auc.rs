@@ -50,6 +50,12 @@ impl RankCounts {
         }
     }
 
+    /// Room for `rows` more scores, allocated exactly (a cohort's size is known before its
+    /// rows are added).
+    pub(crate) fn reserve_exact(&mut self, rows: usize) {
+        self.keys.reserve_exact(rows);
+    }
+
     /// Adds the rows of `other`.
     pub fn merge(&mut self, other: &RankCounts) {
         self.keys.extend_from_slice(&other.keys);

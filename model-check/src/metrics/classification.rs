@@ -126,6 +126,13 @@ impl ClassificationMetrics {
         !self.ranks.is_empty()
     }
 
+    /// Room for `rows` more rows in the AUC's counts, allocated exactly.
+    pub(crate) fn reserve_exact(&mut self, rows: usize) {
+        for ranks in &mut self.ranks {
+            ranks.reserve_exact(rows);
+        }
+    }
+
     /// The classes, in order.
     pub fn classes(&self) -> &Classes {
         &self.classes
