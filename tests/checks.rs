@@ -300,3 +300,82 @@ fn a_model_gets_batches_no_larger_than_it_asks_for() {
     assert_eq!(checked.largest.load(Relaxed), 250);
     assert_eq!(report.model_calls, checked.calls.load(Relaxed) as u64);
 }
+
+/// The churn model with a last bit that depends on the batch it is given: the probability
+/// of `Yes` moves by one ulp for batches of an odd length. Counts the rows it predicts.
+struct BatchDependent {
+    inner: Box<dyn Model<Input = Customer, Output = Probabilities> + Send + Sync>,
+    info: ModelInfo,
+    rows: std::sync::atomic::AtomicUsize,
+}
+
+impl Model for BatchDependent {
+    type Input = Customer;
+    type Output = Probabilities;
+    fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+    fn predict(&self, batch: &[Customer]) -> Result<Vec<Probabilities>, ModelError> {
+        self.rows
+            .fetch_add(batch.len(), std::sync::atomic::Ordering::Relaxed);
+        let outputs = self.inner.predict(batch)?;
+        let classes = outputs[0].classes().clone();
+        let odd = batch.len() % 2 == 1;
+        outputs
+            .iter()
+            .map(|p| {
+                let yes = p.as_slice()[1];
+                let yes = if odd {
+                    f64::from_bits(yes.to_bits() ^ 1).clamp(0.0, 1.0)
+                } else {
+                    yes
+                };
+                Probabilities::new(&classes, vec![1.0 - yes, yes])
+            })
+            .collect()
+    }
+    fn batch_size(&self) -> usize {
+        400
+    }
+}
+
+#[test]
+fn a_sample_predicts_its_own_rows_whatever_ran_before() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let model = |version: &str| {
+        std::sync::Arc::new(BatchDependent {
+            inner: Box::new(churn_model()),
+            info: ModelInfo::new("batch-dependent", version),
+            rows: Default::default(),
+        })
+    };
+    let sampled = |m: std::sync::Arc<BatchDependent>| {
+        check(m, &*TELCO)
+            .sample(701)
+            .expect_all([
+                Box::new(accuracy().at_least(0.5)) as Box<dyn Expectation<_>>,
+                Box::new(log_loss().at_most(0.9)),
+            ])
+            .run(5)
+    };
+    // Alone: the 701 sampled rows are predicted once, for both expectations (the second
+    // predicts one 400-row block of them again to confirm the cached outputs are this
+    // model's), not every 400-row block of the dataset they fall in (all 18 of them).
+    let alone = model("1");
+    let first = sampled(alone.clone());
+    assert!(first.passed(), "{first:?}");
+    let predicted = alone.rows.load(Relaxed);
+    assert_eq!(predicted, 701 + 400);
+    // After a check of every row (whose blocks of 400 give other last bits to an odd final
+    // block), the sample's outcomes are the same, bit for bit.
+    let after = model("2");
+    let everything = check(after.clone(), &*TELCO)
+        .expect(accuracy().at_least(0.5))
+        .run(5);
+    assert!(everything.passed());
+    let second = sampled(after);
+    for (a, b) in first.outcomes.iter().zip(&second.outcomes) {
+        assert_eq!(a.evidence, b.evidence);
+        assert_eq!(a.verdict, b.verdict);
+    }
+}

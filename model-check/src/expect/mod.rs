@@ -136,6 +136,8 @@ pub struct Context<'a, M: Model> {
     data: &'a Dataset<M::Input>,
     reference: Option<&'a Dataset<M::Input>>,
     rows: &'a [usize],
+    /// Whether the rows are a sample, predicted as a dataset of their own.
+    sampled: bool,
     seed: u64,
     max_examples: usize,
     calls: u64,
@@ -198,7 +200,11 @@ where
     /// The model's outputs for the selected rows, in order, predicted at most once per
     /// process for each (model, row).
     pub fn predictions(&mut self) -> Result<Predictions<'a, M::Output>, ModelError> {
-        crate::model::predict_rows(self.model, self.data, Some(self.rows), &mut self.calls)
+        if self.sampled {
+            crate::model::predict_sample(self.model, self.data, self.rows, &mut self.calls)
+        } else {
+            crate::model::predict_rows(self.model, self.data, Some(self.rows), &mut self.calls)
+        }
     }
 
     /// The model's outputs for new inputs (variants, generated cases), predicted in batches
@@ -445,7 +451,7 @@ where
         let described = description.clone();
         let builder = Arc::clone(self);
         let run = move |seed: u64| -> Result<Ran, String> {
-            let (cohort_label, rows) = builder.select(seed)?;
+            let (cohort_label, rows, sampled) = builder.select(seed)?;
             // The expectation's own randomness depends on the seed, what it is and where it
             // looks, not on its position among other checks.
             let seed = crate::rng::stream(seed, &format!("{described} on {cohort_label}"));
@@ -456,6 +462,7 @@ where
                 data,
                 reference: builder.reference.as_deref().map(|d| &**d),
                 rows: &rows,
+                sampled,
                 seed,
                 max_examples: builder.max_examples,
                 calls: 0,
@@ -479,7 +486,7 @@ where
     }
 
     /// The cohort's name and the positions of the rows it selects, sampled with the seed.
-    fn select(&self, seed: u64) -> Result<(String, Vec<usize>), String> {
+    fn select(&self, seed: u64) -> Result<(String, Vec<usize>, bool), String> {
         let data: &Dataset<M::Input> = &self.data;
         let (cohort_name, mut rows) = match &self.cohort {
             Some(c) => (
@@ -489,6 +496,7 @@ where
             None => ("all".to_string(), (0..data.len()).collect()),
         };
         let mut cohort_label = cohort_name.clone();
+        let mut sampled = false;
         if let Some(n) = self.sample {
             if n == 0 {
                 return Err("a sample needs at least one row".into());
@@ -504,6 +512,7 @@ where
                 picked.sort_unstable();
                 rows = picked.into_iter().map(|i| rows[i]).collect();
                 cohort_label = format!("{cohort_label} (sample of {n})");
+                sampled = true;
             } else {
                 // Fewer rows than the sample asked for: all of them, and the report says so.
                 cohort_label = format!(
@@ -512,7 +521,7 @@ where
                 );
             }
         }
-        Ok((cohort_label, rows))
+        Ok((cohort_label, rows, sampled))
     }
 }
 

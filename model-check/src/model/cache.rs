@@ -6,9 +6,9 @@
 //! dataset: share a dataset between tests in a `static` to share its predictions).
 //!
 //! Two models with the same name, version and type are assumed to predict the same. That is
-//! checked rather than trusted: when a check reuses cached outputs, a few of its rows are
-//! predicted again and compared; a different answer is an error naming the identity, never a
-//! silently borrowed prediction.
+//! checked rather than trusted: when a check reuses cached outputs, one block of them (at most
+//! one batch) is predicted again and compared; a different answer is an error naming the
+//! identity, never a silently borrowed prediction.
 //!
 //! Rows are predicted in blocks aligned to the dataset — rows `[kB, (k+1)B)` for the batch
 //! size `B` — whatever was cached before, so a model whose last bits depend on the batch it
@@ -27,6 +27,8 @@ struct Key {
     model: ModelInfo,
     model_type: TypeId,
     rows: u64,
+    /// A sample's hash, for outputs predicted as a dataset of their own.
+    sample: Option<u64>,
 }
 
 /// One dataset's outputs: a block of the model's batch size at a time, filled in as blocks
@@ -37,10 +39,6 @@ fn cache() -> &'static Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>> {
     static CACHE: OnceLock<Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
-
-/// How many already-cached rows a check predicts again to confirm the cached outputs are
-/// this model's.
-const SPOT_CHECKS: usize = 3;
 
 /// A model's outputs for some rows of a dataset, in the order of the rows, borrowed from the
 /// predict-once cache: nothing is copied per row.
@@ -151,24 +149,10 @@ where
     M::Input: Clone,
     M::Output: PartialEq + Send + Sync + 'static,
 {
-    let key = Key {
-        model: model.info().clone(),
-        model_type: TypeId::of::<M>(),
-        rows: data.uid(),
-    };
     let size = batch_of(model);
-    let entry: Arc<dyn Any + Send + Sync> = {
-        let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key)
-            .or_insert_with(|| {
-                let blocks = data.len().div_ceil(size);
-                Arc::new(Entry::<M::Output>::new(vec![None; blocks]))
-            })
-            .clone()
-    };
-    let entry = entry
-        .downcast_ref::<Entry<M::Output>>()
-        .expect("a cache key determines the model type and so the output type");
+    let entry = entry::<M, Entry<M::Output>>(model, data, None, || {
+        Mutex::new(vec![None; data.len().div_ceil(size)])
+    });
     // Holding the entry's lock while predicting makes a concurrent test wait for these
     // predictions instead of repeating them.
     let mut blocks = entry.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,63 +160,181 @@ where
         Some(rows) => Rows::Some(rows),
         None => Rows::All(data.len()),
     };
-    let row_at = |i: usize| match rows {
-        Rows::Some(rows) => rows[i],
-        Rows::All(_) => i,
+    let wanted: Vec<usize> = match rows {
+        Rows::Some(rows) => rows.to_vec(),
+        Rows::All(n) => (0..n).collect(),
     };
-    let n = match rows {
-        Rows::Some(rows) => rows.len(),
-        Rows::All(n) => n,
-    };
-    // A model's batch size is fixed (its `batch_size` is asked once per entry); a model
-    // that changes it gets a fresh entry's worth of blocks.
-    if blocks.len() != data.len().div_ceil(size) {
-        *blocks = vec![None; data.len().div_ceil(size)];
-    }
+    fill(
+        model,
+        (&mut blocks, size, data.len()),
+        &wanted,
+        |range| std::borrow::Cow::Borrowed(&data.rows()[range]),
+        |position| position,
+        calls,
+    )?;
+    Ok(Predictions {
+        blocks: blocks.clone(),
+        size,
+        rows,
+    })
+}
 
-    // Confirm that outputs cached by another check are this model's: the first, middle and
-    // last of the cached rows asked for.
-    let cached: Vec<usize> = (0..n)
-        .map(row_at)
-        .filter(|&r| blocks[r / size].is_some())
-        .collect();
-    if !cached.is_empty() {
-        let mut picks: Vec<usize> = (0..SPOT_CHECKS)
-            .map(|i| cached[i * (cached.len() - 1) / (SPOT_CHECKS - 1)])
-            .collect();
-        picks.dedup();
-        let batch: Vec<M::Input> = picks.iter().map(|&r| data.rows()[r].clone()).collect();
+/// The model's outputs for a sample of `data`'s rows, predicted as a dataset of their own:
+/// the sampled rows in blocks of the model's batch size, cached under the sample (so the
+/// expectations of a check, and checks drawing the same sample, share them). A sample of
+/// 10,000 rows of a million predicts 10,000 rows, not every block they fall in; and a model
+/// whose last bits depend on its batch gives the same outputs whatever ran before.
+pub(crate) fn predict_sample<'a, M>(
+    model: &M,
+    data: &Dataset<M::Input>,
+    rows: &'a [usize],
+    calls: &mut u64,
+) -> Result<Predictions<'a, M::Output>, ModelError>
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: PartialEq + Send + Sync + 'static,
+{
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    rows.hash(&mut hasher);
+    let size = batch_of(model);
+    let entry =
+        entry::<M, SampleEntry<M::Output>>(model, data, Some(hasher.finish()), || SampleEntry {
+            rows: rows.to_vec(),
+            blocks: Mutex::new(vec![None; rows.len().div_ceil(size)]),
+        });
+    let inputs = |range: std::ops::Range<usize>| {
+        std::borrow::Cow::Owned(
+            rows[range]
+                .iter()
+                .map(|&r| data.rows()[r].clone())
+                .collect(),
+        )
+    };
+    let wanted: Vec<usize> = (0..rows.len()).collect();
+    let mut blocks = if entry.rows == rows {
+        entry.blocks.lock().unwrap_or_else(|e| e.into_inner())
+    } else {
+        // Another sample with the same hash: predicted without the cache.
+        let mut blocks = vec![None; rows.len().div_ceil(size)];
+        fill(
+            model,
+            &mut blocks,
+            size,
+            rows.len(),
+            &wanted,
+            inputs,
+            |p| rows[p],
+            calls,
+        )?;
+        return Ok(Predictions {
+            blocks,
+            size,
+            rows: Rows::All(rows.len()),
+        });
+    };
+    fill(
+        model,
+        &mut blocks,
+        size,
+        rows.len(),
+        &wanted,
+        inputs,
+        |p| rows[p],
+        calls,
+    )?;
+    Ok(Predictions {
+        blocks: blocks.clone(),
+        size,
+        rows: Rows::All(rows.len()),
+    })
+}
+
+/// The outputs of a sample: its rows and their blocks.
+struct SampleEntry<O> {
+    rows: Vec<usize>,
+    blocks: Entry<O>,
+}
+
+/// The cache entry of (model, dataset, sample), made by `make` when new.
+fn entry<M, E>(
+    model: &M,
+    data: &Dataset<M::Input>,
+    sample: Option<u64>,
+    make: impl FnOnce() -> E,
+) -> Arc<E>
+where
+    M: Model + 'static,
+    E: Send + Sync + 'static,
+{
+    let key = Key {
+        model: model.info().clone(),
+        model_type: TypeId::of::<M>(),
+        rows: data.uid(),
+        sample,
+    };
+    let entry: Arc<dyn Any + Send + Sync> = {
+        let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(key).or_insert_with(|| Arc::new(make())).clone()
+    };
+    entry.downcast::<E>().unwrap_or_else(|_| {
+        unreachable!("a cache key determines the model type and so the output type")
+    })
+}
+
+/// Predicts the blocks holding positions `wanted` that are not yet predicted, after checking
+/// that the cached ones are this model's: `blocks` of `size` positions, `total` positions
+/// in all. `inputs` gives the inputs at a range of positions,
+/// `dataset_row` the dataset row a position stands for (for errors).
+fn fill<'i, M>(
+    model: &M,
+    (blocks, size, total): (&mut [Option<Arc<[M::Output]>>], usize, usize),
+    wanted: &[usize],
+    inputs: impl Fn(std::ops::Range<usize>) -> std::borrow::Cow<'i, [M::Input]>,
+    dataset_row: impl Fn(usize) -> usize,
+    calls: &mut u64,
+) -> Result<(), ModelError>
+where
+    M: Model,
+    M::Input: Clone + 'i,
+    M::Output: PartialEq,
+{
+    // Confirm that outputs cached by another check are this model's: the block of the first
+    // cached position asked for is predicted again, as it was (the same inputs in the same
+    // batch, so a model whose last bits depend on its batch still agrees with itself).
+    if let Some(block) = wanted
+        .iter()
+        .map(|&p| p / size)
+        .find(|&b| blocks[b].is_some())
+    {
+        let start = block * size;
         *calls += 1;
-        let fresh = call_model(model, &batch)?;
-        let cached_output = |r: usize| &blocks[r / size].as_ref().expect("cached")[r % size];
-        if let Some(i) = (0..picks.len()).find(|&i| *cached_output(picks[i]) != fresh[i]) {
+        let fresh = call_model(model, &inputs(start..(start + size).min(total)))?;
+        let cached = blocks[block].as_ref().expect("cached");
+        if let Some(i) = (0..fresh.len()).find(|&i| cached[i] != fresh[i]) {
             return Err(ModelError::failed(format!(
                 "two different models share the identity `{}` (they predict row {} differently); give each its own name or version",
                 model.info(),
-                picks[i]
+                dataset_row(start + i)
             ))
             .in_model(model.info()));
         }
     }
-
-    // Blocks of the model's batch size, aligned to the dataset.
-    let mut missing: Vec<usize> = (0..n)
-        .map(|i| row_at(i) / size)
+    let mut missing: Vec<usize> = wanted
+        .iter()
+        .map(|&p| p / size)
         .filter(|&b| blocks[b].is_none())
         .collect();
     missing.sort_unstable();
     missing.dedup();
     for block in missing {
         let start = block * size;
-        let end = (start + size).min(data.len());
+        let batch = inputs(start..(start + size).min(total));
         *calls += 1;
-        let predicted = call_model(model, &data.rows()[start..end])
-            .map_err(|e| e.at_dataset_rows(|position| start + position))?;
+        let predicted = call_model(model, &batch)
+            .map_err(|e| e.at_dataset_rows(|position| dataset_row(start + position)))?;
         blocks[block] = Some(predicted.into());
     }
-    Ok(Predictions {
-        blocks: blocks.clone(),
-        size,
-        rows,
-    })
+    Ok(())
 }

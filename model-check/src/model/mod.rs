@@ -28,7 +28,7 @@ mod cache;
 mod predict;
 
 pub use cache::Predictions;
-pub(crate) use cache::predict_rows;
+pub(crate) use cache::{predict_rows, predict_sample};
 pub use predict::BATCH_SIZE;
 
 pub(crate) use predict::{batch_of, call_model, panic_message, predict_batched};
