@@ -33,7 +33,10 @@ struct Key {
 
 /// One dataset's outputs: a block of the model's batch size at a time, filled in as blocks
 /// are asked for.
-type Entry<O> = Mutex<Vec<Option<Arc<[O]>>>>;
+type Entry<O> = Mutex<Vec<Block<O>>>;
+
+/// One block's outputs, once predicted.
+type Block<O> = Option<Arc<[O]>>;
 
 fn cache() -> &'static Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>> {
     static CACHE: OnceLock<Mutex<HashMap<Key, Arc<dyn Any + Send + Sync>>>> = OnceLock::new();
@@ -220,9 +223,7 @@ where
         let mut blocks = vec![None; rows.len().div_ceil(size)];
         fill(
             model,
-            &mut blocks,
-            size,
-            rows.len(),
+            (&mut blocks, size, rows.len()),
             &wanted,
             inputs,
             |p| rows[p],
@@ -236,9 +237,7 @@ where
     };
     fill(
         model,
-        &mut blocks,
-        size,
-        rows.len(),
+        (&mut blocks, size, rows.len()),
         &wanted,
         inputs,
         |p| rows[p],
@@ -289,7 +288,7 @@ where
 /// `dataset_row` the dataset row a position stands for (for errors).
 fn fill<'i, M>(
     model: &M,
-    (blocks, size, total): (&mut [Option<Arc<[M::Output]>>], usize, usize),
+    (blocks, size, total): (&mut [Block<M::Output>], usize, usize),
     wanted: &[usize],
     inputs: impl Fn(std::ops::Range<usize>) -> std::borrow::Cow<'i, [M::Input]>,
     dataset_row: impl Fn(usize) -> usize,
