@@ -260,7 +260,7 @@ where
         let originals = context.predictions()?;
         let positions = context.rows().to_vec();
         let all = context.data().rows();
-        let domains = search.domains(all);
+        let domains = search.domains_of(context.data());
         let rows: Vec<R> = positions.iter().map(|&r| all[r].clone()).collect();
         let batch = crate::model::batch_of(context.model());
         let report = search.search_with(

@@ -628,7 +628,7 @@ where
     // work is an error before the model is asked anything.
     let setting = |e: SettingError| setting_error(e.to_string());
     augmenter.check().map_err(setting)?;
-    let fitted = augmenter.fit(context.data().rows());
+    let fitted = augmenter.fit_dataset(context.data());
     fitted.check().map_err(setting)?;
 
     let originals = context.predictions()?;

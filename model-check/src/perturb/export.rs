@@ -93,7 +93,7 @@ where
         .into());
     }
     augmenter.check()?;
-    let fitted = augmenter.fit(data.rows());
+    let fitted = augmenter.fit_dataset(data);
     fitted.check()?;
 
     let mut rng = seeded_rng(seed);

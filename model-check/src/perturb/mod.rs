@@ -252,6 +252,16 @@ pub trait Augmenter<R> {
     where
         Self: Sized;
 
+    /// [`fit`](Augmenter::fit) on a dataset's rows — what the expectations call. The default
+    /// fits on the rows; the built-in augmenters keep what they learn (a feature's spread)
+    /// with the dataset, so checks on one dataset learn it once.
+    fn fit_dataset(&self, data: &crate::data::Dataset<R>) -> Self
+    where
+        Self: Sized,
+    {
+        self.fit(data.rows())
+    }
+
     /// Whether the augmenter can propose variants as configured: `Err` naming the setting
     /// that cannot work (a negative noise scale, a shift by NaN) or, once fitted, what it
     /// learned that it cannot use (a feature whose spread overflows an `f64`). The
@@ -309,6 +319,10 @@ impl<R, A: Augmenter<R>, B: Augmenter<R>> Augmenter<R> for Then<A, B> {
 
     fn fit(&self, rows: &[R]) -> Self {
         Then(self.0.fit(rows), self.1.fit(rows))
+    }
+
+    fn fit_dataset(&self, data: &crate::data::Dataset<R>) -> Self {
+        Then(self.0.fit_dataset(data), self.1.fit_dataset(data))
     }
 
     fn check(&self) -> Result<(), SettingError> {

@@ -89,27 +89,67 @@ fn readable(x: f64, step: f64) -> f64 {
     }
     let decimals = 2 - step.log10().floor() as i32;
     if decimals > 0 {
-        format!("{x:.0$}", decimals.min(15) as usize)
-            .parse()
-            .unwrap_or(x)
+        rounded(x, decimals.min(15) as usize)
     } else {
         let unit = 10f64.powi(-decimals);
         (x / unit).round() * unit
     }
 }
 
+/// `x` rounded to `decimals` decimals: the number `format!("{x:.decimals$}")` reads back as,
+/// bit for bit, without formatting in the common case. With `m` the nearest integer to
+/// `x·10^d`, `m / 10^d` is one correctly rounded division of two exact numbers, so it is
+/// the double nearest the decimal `m·10^-d` — what parsing the formatted digits gives, as
+/// long as `m` is the formatted digits. It is unless `x·10^d` lies next to a half (where the
+/// product's rounding could pick the other neighbour) or beyond 2^32; those are formatted.
+fn rounded(x: f64, decimals: usize) -> f64 {
+    const POWERS: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let scale = POWERS[decimals];
+    let scaled = x * scale;
+    let fraction = (scaled - scaled.trunc()).abs();
+    // Below 2^32 the product is within 2^-21 < 1e-6 of `x·10^d`, so a fraction more than
+    // 1e-6 from a half rounds the same way in both.
+    if scaled.abs() < 4_294_967_296.0 && (fraction - 0.5).abs() > 1e-6 {
+        return scaled.round() / scale;
+    }
+    // Formatted into a buffer on the stack: the same digits as `format!`, no allocation.
+    use std::io::Write;
+    let mut buffer = [0u8; 400];
+    let mut cursor = &mut buffer[..];
+    let written = match write!(cursor, "{x:.decimals$}") {
+        Ok(()) => 400 - cursor.len(),
+        Err(_) => return x,
+    };
+    std::str::from_utf8(&buffer[..written])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(x)
+}
+
 /// The distinct values of feature `index` in `rows`, sorted (levels by name, numbers by
 /// value); missing values are left out.
 fn observed<R: Features>(index: usize, rows: &[R]) -> Vec<Value> {
+    // Levels are collected borrowed where the row type lends them: one copy per level, not
+    // per row.
+    let mut borrowed: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut levels: Vec<String> = Vec::new();
     let mut numbers: Vec<f64> = Vec::new();
     for row in rows {
-        match row.value(index) {
-            Value::Category(level) => levels.push(level.into_owned()),
-            Value::Number(x) => numbers.push(x),
-            Value::Missing => {}
+        match row.category(index) {
+            Some(Some(level)) => {
+                borrowed.insert(level);
+            }
+            Some(None) => {}
+            None => match row.value(index) {
+                Value::Category(level) => levels.push(level.into_owned()),
+                Value::Number(x) => numbers.push(x),
+                Value::Missing => {}
+            },
         }
     }
+    levels.extend(borrowed.into_iter().map(str::to_string));
     levels.sort_unstable();
     levels.dedup();
     numbers.sort_unstable_by(f64::total_cmp);
@@ -177,6 +217,25 @@ struct Spread {
     /// The sample standard deviation in the fitted rows.
     sd: f64,
     bounds: Option<(f64, f64)>,
+}
+
+impl Spread {
+    /// Feature `index`'s spread in `rows`, and its declared range, else the observed one.
+    fn of<R: Features>(index: usize, rows: &[R]) -> Spread {
+        let xs: Vec<f64> = rows
+            .iter()
+            .filter_map(|r| r.value(index).as_number())
+            .collect();
+        let observed = xs.iter().fold(None, |acc, &x| match acc {
+            None => Some((x, x)),
+            Some((lo, hi)) => Some((f64::min(lo, x), f64::max(hi, x))),
+        });
+        Spread {
+            index,
+            sd: sample_sd(&xs),
+            bounds: R::SCHEMA[index].range().or(observed),
+        }
+    }
 }
 
 /// Gaussian noise on numeric features; see [`noise`].
@@ -316,24 +375,28 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
     }
 
     fn fit(&self, rows: &[R]) -> Self {
-        let schema = R::SCHEMA;
-        let fitted = self
-            .targets()
-            .into_iter()
-            .map(|index| {
-                let xs: Vec<f64> = rows
-                    .iter()
-                    .filter_map(|r| r.value(index).as_number())
-                    .collect();
-                Spread {
-                    index,
-                    sd: sample_sd(&xs),
-                    bounds: bounds(&schema[index], index, rows),
-                }
-            })
-            .collect();
         Noise {
-            fitted,
+            fitted: self
+                .targets()
+                .into_iter()
+                .map(|index| Spread::of(index, rows))
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    fn fit_dataset(&self, data: &crate::data::Dataset<R>) -> Self {
+        let spread = |index: usize| {
+            let kept: Result<_, std::convert::Infallible> = data
+                .derived(&format!("spread {index}"), || {
+                    Ok(Spread::of(index, data.rows()))
+                });
+            match kept {
+                Ok(spread) => *spread,
+            }
+        };
+        Noise {
+            fitted: self.targets().into_iter().map(spread).collect(),
             ..self.clone()
         }
     }
@@ -364,6 +427,8 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
     fn propose(&self, row: &R, rng: &mut SeededRng) -> Option<Vec<Edit>> {
         let schema = R::SCHEMA;
         let mut edits = Vec::new();
+        // The row the edits are tried on, copied once (not once per edit).
+        let mut probe: Option<R> = None;
         for spread in &self.fitted {
             let step = self.scale * spread.sd;
             // A step that is negative, NaN or infinite fails `check`: nothing to propose.
@@ -385,7 +450,13 @@ impl<R: Features + Clone> Augmenter<R> for Noise<R> {
             let spec = &schema[spread.index];
             let after = settle(spec, readable(x + z, step), spread.bounds);
             let after = Value::Number(after);
-            if after != before && fits(row, spread.index, &after) {
+            let fits = |probe: &mut Option<R>| {
+                probe
+                    .get_or_insert_with(|| row.clone())
+                    .set_value(spread.index, after.clone())
+                    .is_ok()
+            };
+            if after != before && fits(&mut probe) {
                 edits.push(Edit {
                     position: spread.index,
                     before,
@@ -883,5 +954,46 @@ mod tests {
         assert_eq!(readable(1234.5678, 2500.0), 1230.0);
         assert_eq!(readable(0.123456, 0.01), 0.1235);
         assert_eq!(readable(5.0, 0.0), 5.0);
+    }
+
+    #[test]
+    fn rounding_without_formatting_gives_the_formatted_numbers_bit_for_bit() {
+        use rand::RngExt;
+        let mut rng = crate::rng::seeded_rng(7);
+        let formatted = |x: f64, d: usize| format!("{x:.d$}").parse::<f64>().unwrap();
+        let mut checked = 0;
+        for _ in 0..300_000 {
+            let d = rng.random_range(1..=15usize);
+            let magnitude = 10f64.powi(rng.random_range(-8..12));
+            let x = rng.random_range(-1.0..1.0) * magnitude;
+            assert_eq!(
+                rounded(x, d).to_bits(),
+                formatted(x, d).to_bits(),
+                "{x:e} at {d} decimals"
+            );
+            checked += 1;
+        }
+        // Halves, near-halves, zeros and huge values take the formatting path or agree.
+        for x in [
+            0.125,
+            -0.125,
+            2.5,
+            0.005,
+            1.005 - 1e-15,
+            -0.0,
+            0.0,
+            1e300,
+            -1e20,
+            5e-324,
+        ] {
+            for d in 1..=15 {
+                assert_eq!(
+                    rounded(x, d).to_bits(),
+                    formatted(x, d).to_bits(),
+                    "{x:e} at {d}"
+                );
+            }
+        }
+        assert_eq!(checked, 300_000);
     }
 }

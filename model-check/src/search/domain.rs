@@ -60,13 +60,24 @@ impl Domain {
                 Domain::Levels(levels.iter().map(|l| l.to_string()).collect())
             }
             Kind::Categorical { .. } => {
-                let observed: BTreeSet<String> = rows
-                    .iter()
-                    .filter_map(|r| match r.value(index) {
-                        Value::Category(c) if !c.is_empty() => Some(c.into_owned()),
-                        _ => None,
-                    })
-                    .collect();
+                // Borrowed where the row type lends its levels: one copy per level.
+                let mut borrowed: std::collections::HashSet<&str> = Default::default();
+                let mut observed: BTreeSet<String> = BTreeSet::new();
+                for row in rows {
+                    match row.category(index) {
+                        Some(Some(level)) => {
+                            borrowed.insert(level);
+                        }
+                        Some(None) => {}
+                        None => {
+                            if let Value::Category(c) = row.value(index) {
+                                observed.insert(c.into_owned());
+                            }
+                        }
+                    }
+                }
+                observed.extend(borrowed.into_iter().map(str::to_string));
+                observed.remove("");
                 Domain::Levels(observed.into_iter().collect())
             }
         }

@@ -330,6 +330,22 @@ impl<R: Features> FlipSearch<R> {
             .map(|&i| Domain::of(&R::SCHEMA[i], i, rows))
             .collect()
     }
+
+    /// The same, learned from a dataset's rows once and kept with the dataset.
+    pub(crate) fn domains_of(&self, data: &crate::data::Dataset<R>) -> Vec<Domain> {
+        self.features
+            .iter()
+            .map(|&i| {
+                let kept: Result<_, std::convert::Infallible> = data
+                    .derived(&format!("flip domain {i}"), || {
+                        Ok(Domain::of(&R::SCHEMA[i], i, data.rows()))
+                    });
+                match kept {
+                    Ok(domain) => (*domain).clone(),
+                }
+            })
+            .collect()
+    }
 }
 
 impl<R: Features + Clone> FlipSearch<R> {
