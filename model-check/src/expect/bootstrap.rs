@@ -20,6 +20,37 @@ pub(super) fn interval(
     crate::stats::percentile_bootstrap(resamples, n, &mut seeded_rng(seed), statistic)
 }
 
+/// The same interval for a statistic of the resample's cell totals (see
+/// [`crate::stats::percentile_bootstrap_cells`]): the same draws, without multiplicities.
+pub(super) fn cell_interval(
+    resamples: u32,
+    seed: u64,
+    cells: &[u16],
+    k: usize,
+    statistic: impl Fn(&[u64]) -> Option<f64>,
+) -> Option<Interval> {
+    crate::stats::percentile_bootstrap_cells(resamples, cells, k, &mut seeded_rng(seed), statistic)
+}
+
+/// The one-vs-rest cells of `class`, as [`ClassRows::cells`] numbers them.
+pub(super) const TRUE_POSITIVE: usize = 0;
+pub(super) const FALSE_NEGATIVE: usize = 1;
+pub(super) const FALSE_POSITIVE: usize = 2;
+
+/// F1 of a class from its one-vs-rest cell totals.
+pub(super) fn f1_of_cells(c: &[u64]) -> Option<f64> {
+    let (tp, wrong) = (c[TRUE_POSITIVE], c[FALSE_NEGATIVE] + c[FALSE_POSITIVE]);
+    (2 * tp + wrong > 0).then(|| 2.0 * tp as f64 / (2 * tp + wrong) as f64)
+}
+
+/// F-beta of a class from its one-vs-rest cell totals.
+pub(super) fn f_beta_of_cells(c: &[u64], beta: f64) -> Option<f64> {
+    let (tp, fn_, fp) = (c[TRUE_POSITIVE], c[FALSE_NEGATIVE], c[FALSE_POSITIVE]);
+    let b2 = beta * beta;
+    let denominator = (1.0 + b2) * tp as f64 + b2 * fn_ as f64 + fp as f64;
+    (tp + fn_ + fp > 0).then(|| (1.0 + b2) * tp as f64 / denominator)
+}
+
 /// Per-row quantities of a classifier's outputs, from which every non-rate classification
 /// metric is a weighted sum.
 pub(super) struct ClassRows {
@@ -126,6 +157,21 @@ impl ClassRows {
         })
     }
 
+    /// Each row's one-vs-rest cell for `class`: true positive, false negative, false
+    /// positive or true negative (0 to 3).
+    pub(super) fn cells(&self, class: usize) -> Vec<u16> {
+        self.truth
+            .iter()
+            .zip(&self.predicted)
+            .map(|(&t, &p)| match (t == class, p == class) {
+                (true, true) => TRUE_POSITIVE as u16,
+                (true, false) => FALSE_NEGATIVE as u16,
+                (false, true) => FALSE_POSITIVE as u16,
+                (false, false) => 3,
+            })
+            .collect()
+    }
+
     pub(super) fn f1(&self, w: &[u32], class: usize) -> Option<f64> {
         let (mut tp, mut wrong) = (0u64, 0u64);
         for (i, &w) in w.iter().enumerate() {
@@ -139,7 +185,8 @@ impl ClassRows {
         (2 * tp + wrong > 0).then(|| 2.0 * tp as f64 / (2 * tp + wrong) as f64)
     }
 
-    /// F-beta of `class` over the resample.
+    /// F-beta of `class` over the resample (resampled by cell outside the tests).
+    #[cfg(test)]
     pub(super) fn f_beta(&self, w: &[u32], class: usize, beta: f64) -> Option<f64> {
         let (mut tp, mut fn_, mut fp) = (0u64, 0u64, 0u64);
         for (i, &w) in w.iter().enumerate() {
@@ -266,6 +313,31 @@ mod tests {
     use crate::model::Classes;
 
     /// With every multiplicity 1, the weighted metrics equal the accumulators'.
+    #[test]
+    fn f1_and_f_beta_resampled_by_cell_are_the_row_bootstrap_bit_for_bit() {
+        use rand::RngExt;
+        let mut rng = crate::rng::seeded_rng(5);
+        let classes = crate::model::Classes::new(["a", "b", "c"]).unwrap();
+        let n = 700;
+        let truth: Vec<usize> = (0..n).map(|_| rng.random_range(0..3)).collect();
+        let outputs: Vec<Probabilities> = (0..n)
+            .map(|_| {
+                let (x, y) = (rng.random_range(0.0..0.5), rng.random_range(0.0..0.5));
+                Probabilities::new(&classes, vec![x, y, 1.0 - x - y]).unwrap()
+            })
+            .collect();
+        let rows = ClassRows::new(&truth, &outputs, 1);
+        for class in 0..3 {
+            let cells = rows.cells(class);
+            let by_rows = interval(400, n, 9, |w| rows.f1(w, class));
+            assert!(by_rows.is_some());
+            assert_eq!(cell_interval(400, 9, &cells, 4, f1_of_cells), by_rows);
+            let by_rows = interval(400, n, 9, |w| rows.f_beta(w, class, 0.5));
+            let by_cells = cell_interval(400, 9, &cells, 4, |c| f_beta_of_cells(c, 0.5));
+            assert_eq!(by_cells, by_rows);
+        }
+    }
+
     #[test]
     fn unit_weights_reproduce_the_accumulators() {
         let classes = Classes::new(["a", "b", "c"]).unwrap();

@@ -723,19 +723,26 @@ where
                 None
             } else {
                 let rows = ClassRows::new(&truth, &predictions, class);
-                bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| {
-                    use ClassMetricKind::*;
-                    match self.metric.kind {
-                        F1(_) => rows.f1(w, class),
-                        FBeta(_, beta) => rows.f_beta(w, class, beta),
-                        ExpectedCost(_) => rows.expected_cost(w, cost.as_deref()?),
-                        RocAuc(_) => rows.roc_auc(w, class),
-                        LogLoss => rows.log_loss(w),
-                        Brier => rows.brier(w),
-                        CalibrationError => rows.calibration_error(w),
-                        _ => unreachable!("rates have Wilson intervals"),
-                    }
-                })
+                use ClassMetricKind::*;
+                // Statistics of the confusion cells are resampled by cell (the same draws).
+                let by_cells = |statistic: &dyn Fn(&[u64]) -> Option<f64>| {
+                    let cells = rows.cells(class);
+                    bootstrap::cell_interval(rule.resamples, context.seed(), &cells, 4, statistic)
+                };
+                match self.metric.kind {
+                    F1(_) => by_cells(&bootstrap::f1_of_cells),
+                    FBeta(_, beta) => by_cells(&|c| bootstrap::f_beta_of_cells(c, beta)),
+                    _ => bootstrap::interval(rule.resamples, truth.len(), context.seed(), |w| {
+                        match self.metric.kind {
+                            ExpectedCost(_) => rows.expected_cost(w, cost.as_deref()?),
+                            RocAuc(_) => rows.roc_auc(w, class),
+                            LogLoss => rows.log_loss(w),
+                            Brier => rows.brier(w),
+                            CalibrationError => rows.calibration_error(w),
+                            _ => unreachable!("rates have Wilson intervals"),
+                        }
+                    }),
+                }
             };
             (estimate, interval, all.n(), rule.method(false))
         };

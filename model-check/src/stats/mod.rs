@@ -14,7 +14,7 @@ mod normal;
 mod proportion;
 
 pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
-pub use bootstrap::{percentile_bootstrap, quantile};
+pub use bootstrap::{percentile_bootstrap, percentile_bootstrap_cells, quantile};
 pub use delong::{Delong, delong};
 pub use multiple::holm;
 pub use normal::{normal_cdf, normal_quantile};
