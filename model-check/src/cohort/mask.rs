@@ -44,6 +44,11 @@ impl Mask {
         i < self.len && self.words[i / 64] >> (i % 64) & 1 == 1
     }
 
+    /// How many of the rows `range` are in the mask.
+    pub(crate) fn count_in(&self, range: std::ops::Range<usize>) -> usize {
+        range.filter(|&i| self.contains(i)).count()
+    }
+
     /// How many rows are in the mask.
     pub(crate) fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()

@@ -15,13 +15,19 @@ use std::fmt;
 use std::ops::{Bound, RangeBounds};
 use std::sync::Arc;
 
+mod evaluate;
 mod mask;
+
+pub use evaluate::{
+    AUC_BINS, CHUNK_ROWS, evaluate_classifier, evaluate_classifier_stream, evaluate_regressor,
+    evaluate_regressor_stream,
+};
 
 pub(crate) use mask::{Codes, Mask};
 
 use crate::data::{DataError, Dataset, Feature, Features, Value, suggest};
 use crate::metrics::{ClassificationMetrics, MetricError, RegressionMetrics};
-use crate::model::{Model, ModelError, Probabilities};
+use crate::model::ModelError;
 
 pub use crate::model::BATCH_SIZE;
 
@@ -722,206 +728,4 @@ impl From<MetricError> for EvalError {
     fn from(e: MetricError) -> Self {
         EvalError::Metric(e)
     }
-}
-
-fn masks<R>(data: &Dataset<R>, cohorts: &[Cohort<R>]) -> Result<Vec<Arc<Mask>>, CohortError> {
-    cohorts.iter().map(|c| c.mask(data)).collect()
-}
-
-/// Predicts every row once, in batches of the model's batch size, and hands each row's output to
-/// `visit` along with the cohorts (by position) that contain the row.
-fn one_pass<M, R>(
-    model: &M,
-    data: &Dataset<R>,
-    masks: &[Arc<Mask>],
-    mut visit: impl FnMut(usize, M::Output, &[usize]) -> Result<(), EvalError>,
-) -> Result<(), EvalError>
-where
-    M: Model<Input = R>,
-{
-    let mut members = Vec::with_capacity(masks.len());
-    let size = crate::model::batch_of(model);
-    for (start, batch) in (0..).step_by(size).zip(data.rows().chunks(size)) {
-        // The one prediction path: a panicking model is an error naming it.
-        let outputs =
-            crate::model::call_model(model, batch).map_err(|e| e.at_dataset_rows(|p| start + p))?;
-        for (offset, output) in outputs.into_iter().enumerate() {
-            let index = start + offset;
-            members.clear();
-            members.extend((0..masks.len()).filter(|&c| masks[c].contains(index)));
-            visit(index, output, &members)?;
-        }
-    }
-    Ok(())
-}
-
-/// Classification metrics of `model` on `data` for each cohort, from one pass over the rows
-/// with one batched prediction per batch of the model's [`batch_size`](Model::batch_size) rows.
-///
-/// Metrics are over the model's classes; a dataset label that is not one of them is an error.
-///
-/// ```
-/// use model_check::prelude::*;
-///
-/// #[derive(Features)]
-/// struct Applicant { score: f64, region: String }
-///
-/// let data = Dataset::from_rows(
-///     vec![
-///         Applicant { score: 0.9, region: "north".into() },
-///         Applicant { score: 0.2, region: "north".into() },
-///         Applicant { score: 0.7, region: "south".into() },
-///     ],
-///     Labels::classes(["approve", "reject", "reject"])?,
-/// )?;
-/// let model = Classifier::from_fn(ModelInfo::new("cutoff", "1"), ["approve", "reject"], |b: &[Applicant]| {
-///     Ok(b.iter().map(|a| if a.score > 0.5 { vec![0.9, 0.1] } else { vec![0.1, 0.9] }).collect())
-/// })?;
-/// let report = evaluate_classifier(
-///     &model,
-///     &data,
-///     &[Cohort::all(), Cohort::category(Applicant::REGION, "south")],
-/// )?;
-/// assert_eq!(report[0].metrics.accuracy().rate(), Some(2.0 / 3.0));
-/// assert_eq!(report[1].metrics.accuracy().rate(), Some(0.0)); // the south is misjudged
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn evaluate_classifier<M, R>(
-    model: &M,
-    data: &Dataset<R>,
-    cohorts: &[Cohort<R>],
-) -> Result<Vec<CohortMetrics<ClassificationMetrics>>, EvalError>
-where
-    M: Model<Input = R, Output = Probabilities>,
-{
-    let (Some(classes), Some(index)) = (data.labels().class_names(), data.labels().class_indices())
-    else {
-        return Err(DataError::Setting {
-            reason: if data.labels().is_labelled() {
-                format!(
-                    "dataset `{}` has numeric labels; use evaluate_regressor",
-                    data.name()
-                )
-            } else {
-                format!(
-                    "dataset `{}` has no labels; metrics need labelled rows",
-                    data.name()
-                )
-            },
-        }
-        .into());
-    };
-    // Maps dataset class index → model class index, once the model's classes are known.
-    let mut mapping: Option<(crate::model::Classes, Vec<usize>)> = None;
-    let masks = masks(data, cohorts)?;
-    let mut results: Vec<Option<ClassificationMetrics>> = vec![None; cohorts.len()];
-    one_pass(model, data, &masks, |row, output, members| {
-        if mapping.is_none() {
-            let model_classes = output.classes().clone();
-            let map = classes
-                .iter()
-                .map(|c| model_classes.index_of(c).unwrap_or(usize::MAX))
-                .collect();
-            mapping = Some((model_classes, map));
-        }
-        let Some((model_classes, map)) = &mapping else {
-            unreachable!("mapping is set above")
-        };
-        if !output.classes().same(model_classes) {
-            return Err(
-                ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
-                    row: Some(row),
-                    reason: format!(
-                        "classes ({}) differ from the first row's ({model_classes})",
-                        output.classes()
-                    ),
-                })
-                .in_model(model.info())
-                .into(),
-            );
-        }
-        let truth = map[index[row] as usize];
-        if truth == usize::MAX {
-            return Err(DataError::UnknownClass {
-                at: Box::new(crate::data::Location::row(row)),
-                label: classes[index[row] as usize].clone(),
-                classes: model_classes.names().to_vec(),
-            }
-            .into());
-        }
-        for &c in members {
-            results[c]
-                .get_or_insert_with(|| {
-                    let mut metrics = ClassificationMetrics::new(model_classes.clone());
-                    metrics.reserve_exact(masks[c].count());
-                    metrics
-                })
-                .add_output(truth, &output)?;
-        }
-        Ok(())
-    })?;
-    let model_classes = mapping
-        .map(|(c, _)| c)
-        .expect("a dataset has at least one row");
-    Ok(cohorts
-        .iter()
-        .zip(results)
-        .map(|(cohort, metrics)| CohortMetrics {
-            cohort: cohort.name.clone(),
-            metrics: metrics.unwrap_or_else(|| ClassificationMetrics::new(model_classes.clone())),
-        })
-        .collect())
-}
-
-/// Regression metrics of `model` on `data` for each cohort, from one pass over the rows.
-pub fn evaluate_regressor<M, R>(
-    model: &M,
-    data: &Dataset<R>,
-    cohorts: &[Cohort<R>],
-) -> Result<Vec<CohortMetrics<RegressionMetrics>>, EvalError>
-where
-    M: Model<Input = R, Output = f64>,
-{
-    let Some(truth) = data.labels().targets() else {
-        return Err(DataError::Setting {
-            reason: if data.labels().is_labelled() {
-                format!(
-                    "dataset `{}` has class labels; use evaluate_classifier",
-                    data.name()
-                )
-            } else {
-                format!(
-                    "dataset `{}` has no labels; metrics need labelled rows",
-                    data.name()
-                )
-            },
-        }
-        .into());
-    };
-    let masks = masks(data, cohorts)?;
-    let mut results = vec![RegressionMetrics::default(); cohorts.len()];
-    one_pass(model, data, &masks, |row, prediction, members| {
-        if !prediction.is_finite() {
-            return Err(
-                ModelError::new(crate::model::ModelErrorKind::InvalidOutput {
-                    row: Some(row),
-                    reason: format!("prediction is {prediction}"),
-                })
-                .in_model(model.info())
-                .into(),
-            );
-        }
-        for &c in members {
-            results[c].add(truth[row], prediction)?;
-        }
-        Ok(())
-    })?;
-    Ok(cohorts
-        .iter()
-        .zip(results)
-        .map(|(cohort, metrics)| CohortMetrics {
-            cohort: cohort.name.clone(),
-            metrics,
-        })
-        .collect())
 }

@@ -252,28 +252,63 @@ pub(crate) fn each_record<Rec: CsvRecord, F: std::io::Read>(
     headers: &[String],
     mut read: impl FnMut(&Rec) -> Result<(), DataError>,
 ) -> Result<(), DataError> {
-    let quote = |start| unclosed_quote(path, start, dialect, headers);
+    let mut cursor = RecordCursor::default();
     let mut record = Rec::default();
-    let mut last_start = None;
-    loop {
+    while cursor.next(reader, path, dialect, headers, &mut record)? {
+        if let Err(error) = read(&record) {
+            return Err(cursor.explain(path, dialect, headers, error));
+        }
+    }
+    Ok(())
+}
+
+/// Reads records one at a time with [`each_record`]'s explanations: the pull side of it,
+/// for reading a file a batch at a time.
+#[derive(Debug, Default)]
+pub(crate) struct RecordCursor {
+    last_start: Option<u64>,
+}
+
+impl RecordCursor {
+    /// Reads the next record into `record`; `false` at the end (once the last record's
+    /// quotes are checked).
+    pub(crate) fn next<Rec: CsvRecord, F: std::io::Read>(
+        &mut self,
+        reader: &mut csv::Reader<F>,
+        path: &Path,
+        dialect: Dialect,
+        headers: &[String],
+        record: &mut Rec,
+    ) -> Result<bool, DataError> {
+        let quote = |start| unclosed_quote(path, start, dialect, headers);
         match record.read_from(reader) {
-            Ok(true) => {}
-            Ok(false) => break,
+            Ok(true) => {
+                self.last_start = record.start().map(csv::Position::byte);
+                Ok(true)
+            }
+            Ok(false) => match self.last_start.and_then(quote) {
+                Some(error) => Err(error),
+                None => Ok(false),
+            },
             Err(e) => {
                 let start = e.position().map(csv::Position::byte);
                 let error = csv_error_in(e, path, Record::Under(headers));
-                return Err(start.and_then(quote).unwrap_or(error));
+                Err(start.and_then(quote).unwrap_or(error))
             }
         }
-        last_start = record.start().map(csv::Position::byte);
-        // Everything wrong with one record; an unclosed quote in it explains the rest.
-        if let Err(error) = read(&record) {
-            return Err(last_start.and_then(quote).unwrap_or(error));
-        }
     }
-    match last_start.and_then(quote) {
-        Some(error) => Err(error),
-        None => Ok(()),
+
+    /// `error`, about the record last read, or the unclosed quote in it that explains it.
+    pub(crate) fn explain(
+        &self,
+        path: &Path,
+        dialect: Dialect,
+        headers: &[String],
+        error: DataError,
+    ) -> DataError {
+        self.last_start
+            .and_then(|start| unclosed_quote(path, start, dialect, headers))
+            .unwrap_or(error)
     }
 }
 
@@ -387,210 +422,349 @@ pub(super) fn load<R>(path: &Path, options: &CsvOptions) -> Result<Dataset<R>, D
 where
     R: Features + serde::de::DeserializeOwned,
 {
-    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let dialect = Dialect {
-        delimiter: options.delimiter,
-        comment: options.comment,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(options.headers.is_none())
-        .delimiter(options.delimiter)
-        .comment(options.comment)
-        .trim(if options.trim {
-            csv::Trim::All
-        } else {
-            csv::Trim::None
+    use crate::data::Source;
+    let mut source = CsvSource::<R>::open(path, options.clone())?;
+    match source.next_batch(usize::MAX)? {
+        Some(dataset) => Ok(dataset),
+        None => unreachable!("the first batch of a file is a dataset or an error"),
+    }
+}
+
+/// A CSV file read a batch of rows at a time: a [`Source`](crate::data::Source) for data
+/// larger than memory, with the same options, checks and errors (file, line, field) as
+/// [`Dataset::from_csv`], which reads the whole file as one batch. Each batch is a dataset of
+/// its own, named after the file. With a row-id column, the ids seen are kept to refuse a
+/// duplicate (memory that grows with the rows: leave ids out of a stream too large for it).
+///
+/// ```
+/// use model_check::data::{CsvOptions, CsvSource, Source};
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, serde::Deserialize)]
+/// struct Row { x: f64 }
+///
+/// let path = std::env::temp_dir().join("model-check-csv-source-doc.csv");
+/// std::fs::write(&path, "x,y\n1,a\n2,b\n3,a\n")?;
+/// let mut source = CsvSource::<Row>::open(&path, CsvOptions::classify("y"))?;
+/// let first = source.next_batch(2)?.unwrap();
+/// assert_eq!(first.len(), 2);
+/// assert_eq!(source.next_batch(2)?.unwrap().len(), 1);
+/// assert!(source.next_batch(2)?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct CsvSource<R> {
+    path: std::path::PathBuf,
+    options: CsvOptions,
+    reader: csv::Reader<std::fs::File>,
+    dialect: Dialect,
+    headers: Vec<String>,
+    header_line: Option<u64>,
+    label_at: usize,
+    id_at: Option<usize>,
+    columns: Columns,
+    seen_ids: std::collections::HashSet<String>,
+    record: csv::StringRecord,
+    features: csv::StringRecord,
+    cursor: RecordCursor,
+    batches: usize,
+    finished: bool,
+    _rows: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R> std::fmt::Debug for CsvSource<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvSource")
+            .field("path", &self.path)
+            .field("batches", &self.batches)
+            .finish()
+    }
+}
+
+impl<R> CsvSource<R>
+where
+    R: Features + serde::de::DeserializeOwned,
+{
+    /// Opens `path` and reads its header; the rows are read by
+    /// [`next_batch`](crate::data::Source::next_batch).
+    pub fn open(path: impl AsRef<Path>, options: CsvOptions) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|source| DataError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let dialect = Dialect {
+            delimiter: options.delimiter,
+            comment: options.comment,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(options.headers.is_none())
+            .delimiter(options.delimiter)
+            .comment(options.comment)
+            .trim(if options.trim {
+                csv::Trim::All
+            } else {
+                csv::Trim::None
+            })
+            .from_reader(file);
+        let (headers, header_line): (Vec<String>, Option<u64>) = match &options.headers {
+            Some(h) => (h.clone(), None),
+            None => {
+                let record = reader
+                    .headers()
+                    .map_err(|e| csv_error_in(e, path, Record::Header))?;
+                if record.is_empty() {
+                    return Err(DataError::EmptyFile {
+                        path: path.to_path_buf(),
+                    });
+                }
+                let line = line_at(path, record.position()).unwrap_or(1);
+                (record.iter().map(str::to_string).collect(), Some(line))
+            }
+        };
+        // A header that swallowed the file in an unclosed quote explains any error below.
+        let header_quote = |error: DataError| match header_line {
+            Some(_) => unclosed_quote(path, 0, dialect, &headers).unwrap_or(error),
+            None => error,
+        };
+        let column = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| DataError::MissingColumn {
+                    path: path.to_path_buf(),
+                    column: name.to_string(),
+                    available: headers.clone(),
+                })
+        };
+        let label_at = column(&options.label).map_err(header_quote)?;
+        let id_at = options
+            .id
+            .as_deref()
+            .map(column)
+            .transpose()
+            .map_err(header_quote)?;
+        for (role, name) in [
+            ("label", Some(&options.label)),
+            ("row id", options.id.as_ref()),
+        ] {
+            if let Some(name) = name
+                && R::SCHEMA.index_of(name).is_some()
+            {
+                return Err(DataError::Setting {
+                    reason: format!(
+                        "{}: the {role} column `{name}` is also a feature of the row type; a model must not read its {role} (mark the field #[features(skip)] or remove it)",
+                        path.display()
+                    ),
+                });
+            }
+        }
+        // Every column, label and id included, goes to serde: the row type picks the fields
+        // it wants (a skipped id field can key a prediction table) and ignores the rest.
+        // Renamed features' columns go under serde's names for their fields; every feature's
+        // column must be there.
+        let mut reserved = vec![options.label.as_str()];
+        reserved.extend(options.id.as_deref());
+        let columns =
+            Columns::plan::<R>(path, &headers, header_line, &reserved).map_err(header_quote)?;
+        if let Some(classes) = &options.classes {
+            check_class_names(classes)?;
+        }
+        Ok(CsvSource {
+            path: path.to_path_buf(),
+            options,
+            reader,
+            dialect,
+            headers,
+            header_line,
+            label_at,
+            id_at,
+            columns,
+            seen_ids: Default::default(),
+            record: csv::StringRecord::new(),
+            features: csv::StringRecord::new(),
+            cursor: RecordCursor::default(),
+            batches: 0,
+            finished: false,
+            _rows: std::marker::PhantomData,
         })
-        .from_reader(file);
-    let (headers, header_line): (Vec<String>, Option<u64>) = match &options.headers {
-        Some(h) => (h.clone(), None),
-        None => {
-            let record = reader
-                .headers()
-                .map_err(|e| csv_error_in(e, path, Record::Header))?;
-            if record.is_empty() {
+    }
+
+    /// Reads the record in `self.record` into its row, label and id.
+    fn row(&mut self, batch: &mut Batch<R>) -> Result<(), DataError> {
+        let (path, options, headers) = (&self.path, &self.options, &self.headers);
+        let record = &self.record;
+        let position = record.position().cloned();
+        let here = || Location {
+            line: line_at(path, position.as_ref()),
+            ..Location::file(path)
+        };
+        let at = |field: &str| here().in_field(field);
+        if record.len() != headers.len() {
+            return Err(DataError::Parse {
+                at: Box::new(here()),
+                message: format!(
+                    "record has {} fields, the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            });
+        }
+
+        let mapped = options.map_label.map(|f| f(&record[self.label_at]));
+        let label = mapped.as_deref().unwrap_or(&record[self.label_at]);
+        if label.is_empty() || options.missing.iter().any(|m| m == label) {
+            return Err(DataError::Invalid {
+                at: Box::new(at(&options.label)),
+                reason: "the label is missing".into(),
+            });
+        }
+        if options.regression {
+            let y: f64 = label.trim().parse().map_err(|_| DataError::Parse {
+                at: Box::new(at(&options.label)),
+                message: format!("{label:?} is not a number"),
+            })?;
+            if !y.is_finite() {
+                return Err(DataError::Invalid {
+                    at: Box::new(at(&options.label)),
+                    reason: format!("label {y} is not a finite number"),
+                });
+            }
+            batch.values.push(y);
+        } else {
+            if let Some(classes) = &options.classes
+                && !classes.iter().any(|c| c == label)
+            {
+                return Err(DataError::UnknownClass {
+                    at: Box::new(at(&options.label)),
+                    label: label.to_string(),
+                    classes: classes.clone(),
+                });
+            }
+            batch.classes.push(label.to_string());
+        }
+        if let Some(i) = self.id_at {
+            let id = &record[i];
+            if id.is_empty() || options.missing.iter().any(|m| m == id) {
+                return Err(DataError::Invalid {
+                    at: Box::new(at(&headers[i])),
+                    reason: "the row id is missing".into(),
+                });
+            }
+            if !self.seen_ids.insert(id.to_string()) {
+                return Err(DataError::DuplicateId {
+                    at: Box::new(at(&headers[i])),
+                    id: id.to_string(),
+                });
+            }
+            batch.ids.push(id.to_string());
+        }
+
+        let features = &mut self.features;
+        features.clear();
+        for cell in record {
+            if options.missing.iter().any(|m| m == cell) {
+                features.push_field("");
+            } else {
+                features.push_field(cell);
+            }
+        }
+        let row: R = features
+            .deserialize(Some(&self.columns.serde_headers))
+            .map_err(|e| {
+                deserialize_error(
+                    e,
+                    features,
+                    path,
+                    headers,
+                    self.header_line,
+                    &self.columns,
+                    here(),
+                )
+            })?;
+        check_row(&row, here)?;
+        batch.rows.push(row);
+        Ok(())
+    }
+}
+
+/// What a batch of records holds until it becomes a dataset.
+struct Batch<R> {
+    rows: Vec<R>,
+    classes: Vec<String>,
+    values: Vec<f64>,
+    ids: Vec<String>,
+}
+
+impl<R> crate::data::Source for CsvSource<R>
+where
+    R: Features + serde::de::DeserializeOwned,
+{
+    type Row = R;
+
+    fn next_batch(&mut self, max: usize) -> Result<Option<Dataset<R>>, DataError> {
+        if self.finished {
+            return Ok(None);
+        }
+        let mut batch = Batch {
+            rows: Vec::new(),
+            classes: Vec::new(),
+            values: Vec::new(),
+            ids: Vec::new(),
+        };
+        while batch.rows.len() < max.max(1) {
+            let more = self.cursor.next(
+                &mut self.reader,
+                &self.path,
+                self.dialect,
+                &self.headers,
+                &mut self.record,
+            )?;
+            if !more {
+                self.finished = true;
+                break;
+            }
+            if let Err(error) = self.row(&mut batch) {
+                return Err(self
+                    .cursor
+                    .explain(&self.path, self.dialect, &self.headers, error));
+            }
+        }
+        let path = &self.path;
+        if batch.rows.is_empty() {
+            if self.batches > 0 {
+                return Ok(None);
+            }
+            if self.header_line.is_none() && is_blank(path) {
                 return Err(DataError::EmptyFile {
                     path: path.to_path_buf(),
                 });
             }
-            let line = line_at(path, record.position()).unwrap_or(1);
-            (record.iter().map(str::to_string).collect(), Some(line))
-        }
-    };
-    // A header that swallowed the file in an unclosed quote explains any error below.
-    let header_quote = |error: DataError| match header_line {
-        Some(_) => unclosed_quote(path, 0, dialect, &headers).unwrap_or(error),
-        None => error,
-    };
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| DataError::MissingColumn {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                available: headers.clone(),
-            })
-    };
-    let label_at = column(&options.label).map_err(header_quote)?;
-    let id_at = options
-        .id
-        .as_deref()
-        .map(column)
-        .transpose()
-        .map_err(header_quote)?;
-    for (role, name) in [
-        ("label", Some(&options.label)),
-        ("row id", options.id.as_ref()),
-    ] {
-        if let Some(name) = name
-            && R::SCHEMA.index_of(name).is_some()
-        {
-            return Err(DataError::Setting {
-                reason: format!(
-                    "{}: the {role} column `{name}` is also a feature of the row type; a model must not read its {role} (mark the field #[features(skip)] or remove it)",
-                    path.display()
-                ),
-            });
-        }
-    }
-    // Every column, label and id included, goes to serde: the row type picks the fields it
-    // wants (a skipped id field can key a prediction table) and ignores the rest. Renamed
-    // features' columns go under serde's names for their fields; every feature's column must
-    // be there.
-    let mut reserved = vec![options.label.as_str()];
-    reserved.extend(options.id.as_deref());
-    let columns =
-        Columns::plan::<R>(path, &headers, header_line, &reserved).map_err(header_quote)?;
-    let feature_headers = &columns.serde_headers;
-    if let Some(classes) = &options.classes {
-        check_class_names(classes)?;
-    }
-
-    let mut rows = Vec::new();
-    let mut class_labels = Vec::new();
-    let mut values = Vec::new();
-    let mut ids = Vec::new();
-    let mut seen_ids = std::collections::HashSet::new();
-    let mut features = csv::StringRecord::new();
-    each_record(
-        &mut reader,
-        path,
-        dialect,
-        &headers,
-        |record: &csv::StringRecord| {
-            let position = record.position().cloned();
-            let here = || Location {
-                line: line_at(path, position.as_ref()),
-                ..Location::file(path)
+            let error = DataError::Empty {
+                what: format!("dataset {}", path.display()),
             };
-            let at = |field: &str| here().in_field(field);
-            if record.len() != headers.len() {
-                return Err(DataError::Parse {
-                    at: Box::new(here()),
-                    message: format!(
-                        "record has {} fields, the header has {}",
-                        record.len(),
-                        headers.len()
-                    ),
-                });
-            }
-
-            let mapped = options.map_label.map(|f| f(&record[label_at]));
-            let label = mapped.as_deref().unwrap_or(&record[label_at]);
-            if label.is_empty() || options.missing.iter().any(|m| m == label) {
-                return Err(DataError::Invalid {
-                    at: Box::new(at(&options.label)),
-                    reason: "the label is missing".into(),
-                });
-            }
-            if options.regression {
-                let y: f64 = label.trim().parse().map_err(|_| DataError::Parse {
-                    at: Box::new(at(&options.label)),
-                    message: format!("{label:?} is not a number"),
-                })?;
-                if !y.is_finite() {
-                    return Err(DataError::Invalid {
-                        at: Box::new(at(&options.label)),
-                        reason: format!("label {y} is not a finite number"),
-                    });
-                }
-                values.push(y);
-            } else {
-                if let Some(classes) = &options.classes
-                    && !classes.iter().any(|c| c == label)
-                {
-                    return Err(DataError::UnknownClass {
-                        at: Box::new(at(&options.label)),
-                        label: label.to_string(),
-                        classes: classes.clone(),
-                    });
-                }
-                class_labels.push(label.to_string());
-            }
-            if let Some(i) = id_at {
-                let id = &record[i];
-                if id.is_empty() || options.missing.iter().any(|m| m == id) {
-                    return Err(DataError::Invalid {
-                        at: Box::new(at(&headers[i])),
-                        reason: "the row id is missing".into(),
-                    });
-                }
-                if !seen_ids.insert(id.to_string()) {
-                    return Err(DataError::DuplicateId {
-                        at: Box::new(at(&headers[i])),
-                        id: id.to_string(),
-                    });
-                }
-                ids.push(id.to_string());
-            }
-
-            features.clear();
-            for cell in record {
-                if options.missing.iter().any(|m| m == cell) {
-                    features.push_field("");
-                } else {
-                    features.push_field(cell);
-                }
-            }
-            let row: R = features.deserialize(Some(feature_headers)).map_err(|e| {
-                deserialize_error(e, &features, path, &headers, header_line, &columns, here())
-            })?;
-            check_row(&row, here)?;
-            rows.push(row);
-            Ok(())
-        },
-    )?;
-
-    if rows.is_empty() {
-        if header_line.is_none() && is_blank(path) {
-            return Err(DataError::EmptyFile {
-                path: path.to_path_buf(),
+            return Err(match self.header_line {
+                Some(_) => unclosed_quote(path, 0, self.dialect, &self.headers).unwrap_or(error),
+                None => error,
             });
         }
-        return Err(header_quote(DataError::Empty {
-            what: format!("dataset {}", path.display()),
-        }));
-    }
-    let labels = if options.regression {
-        Labels::values(values)?
-    } else {
-        match &options.classes {
-            Some(classes) => Labels::with_classes(classes.iter().cloned(), &class_labels)?,
-            None => Labels::classes(&class_labels)?,
-        }
-    };
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let dataset = Dataset::from_inputs(rows, labels)?.named(name);
-    match id_at {
-        None => Ok(dataset),
-        Some(_) => dataset.with_ids(ids),
+        self.batches += 1;
+        let labels = if self.options.regression {
+            Labels::values(batch.values)?
+        } else {
+            match &self.options.classes {
+                Some(classes) => Labels::with_classes(classes.iter().cloned(), &batch.classes)?,
+                None => Labels::classes(&batch.classes)?,
+            }
+        };
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let dataset = Dataset::from_inputs(batch.rows, labels)?.named(name);
+        Ok(Some(match self.id_at {
+            None => dataset,
+            Some(_) => dataset.with_ids(batch.ids)?,
+        }))
     }
 }
 

@@ -256,4 +256,19 @@ impl DataError {
             _ => None,
         }
     }
+
+    /// The same error with its row moved by `offset`: an error found in a batch of a
+    /// stream names the row's position in the whole stream.
+    pub(crate) fn offset_rows(mut self, offset: usize) -> Self {
+        if let DataError::Parse { at, .. }
+        | DataError::Invalid { at, .. }
+        | DataError::UnknownClass { at, .. }
+        | DataError::DuplicateId { at, .. }
+        | DataError::MissingFieldColumn { at, .. } = &mut self
+            && let Some(row) = &mut at.row
+        {
+            *row += offset;
+        }
+        self
+    }
 }

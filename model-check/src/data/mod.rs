@@ -20,6 +20,7 @@ mod encoding;
 mod error;
 pub mod features;
 mod html;
+mod stream;
 pub(crate) mod suggest;
 mod text_csv;
 
@@ -30,7 +31,7 @@ use std::sync::Arc;
 
 use rand::seq::SliceRandom;
 
-pub use csv_load::CsvOptions;
+pub use csv_load::{CsvOptions, CsvSource};
 pub(crate) use csv_load::{csv_error, csv_reader, line_at};
 pub use encode::Encoder;
 pub use encoding::Encoding;
@@ -39,6 +40,7 @@ pub use features::{
     Categorical, Feature, FeatureSpec, FeatureValue, Features, Kind, NumberType, Schema, Value,
     ValueError,
 };
+pub use stream::{Batches, Label, Source};
 
 pub use text_csv::TextCsvOptions;
 

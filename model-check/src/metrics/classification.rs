@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Proportion, RankCounts, Sum};
+use super::{BinnedAuc, Proportion, RankCounts, Sum};
 use crate::model::{Classes, argmax};
 
 /// The number of equal-width confidence bins of the expected calibration error.
@@ -72,8 +72,43 @@ pub struct ClassificationMetrics {
     brier: Sum,
     /// Per class, the counts behind its ROC AUC; empty when the AUC is not asked for
     /// ([`ClassificationMetrics::without_auc`]).
-    ranks: Vec<RankCounts>,
+    ranks: Vec<AucCounts>,
     bins: [CalibrationBin; CALIBRATION_BINS],
+}
+
+/// One class's ROC AUC counts: exact (a key per row) or binned (a count per bin).
+#[derive(Debug, Clone, PartialEq)]
+enum AucCounts {
+    Exact(RankCounts),
+    Binned(BinnedAuc),
+}
+
+impl AucCounts {
+    fn add(&mut self, score: f64, positive: bool) {
+        match self {
+            AucCounts::Exact(r) => r.add(score, positive),
+            AucCounts::Binned(b) => b.add(score, positive),
+        }
+    }
+
+    /// Merges `other`; `false` when the kinds (or bins) differ.
+    fn merge(&mut self, other: &AucCounts) -> bool {
+        match (self, other) {
+            (AucCounts::Exact(a), AucCounts::Exact(b)) => {
+                a.merge(b);
+                true
+            }
+            (AucCounts::Binned(a), AucCounts::Binned(b)) => a.merge(b),
+            _ => false,
+        }
+    }
+
+    fn auc(&self) -> Option<f64> {
+        match self {
+            AucCounts::Exact(r) => r.auc(),
+            AucCounts::Binned(b) => b.auc(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -92,7 +127,7 @@ impl ClassificationMetrics {
             confusion: vec![0; k * k],
             log_loss: Sum::default(),
             brier: Sum::default(),
-            ranks: vec![RankCounts::default(); k],
+            ranks: vec![AucCounts::Exact(RankCounts::default()); k],
             bins: [CalibrationBin::default(); CALIBRATION_BINS],
         }
     }
@@ -120,6 +155,41 @@ impl ClassificationMetrics {
         }
     }
 
+    /// An empty accumulator whose ROC AUC is binned ([`BinnedAuc`], `bins` equal-width
+    /// bins): memory bounded by classes × bins whatever the rows, for data streamed in
+    /// batches. [`roc_auc_error_bound`](Self::roc_auc_error_bound) says how far the AUC can
+    /// be from the exact one.
+    ///
+    /// ```
+    /// use model_check::metrics::ClassificationMetrics;
+    /// use model_check::model::Classes;
+    ///
+    /// let classes = Classes::new(["No", "Yes"])?;
+    /// let mut m = ClassificationMetrics::with_binned_auc(classes, 1000);
+    /// m.add(1, &[0.2, 0.8])?;
+    /// m.add(0, &[0.6, 0.4])?;
+    /// assert_eq!(m.roc_auc(1), Some(1.0));
+    /// assert_eq!(m.roc_auc_error_bound(1), Some(0.0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_binned_auc(classes: Classes, bins: usize) -> Self {
+        let k = classes.len();
+        ClassificationMetrics {
+            ranks: vec![AucCounts::Binned(BinnedAuc::new(bins)); k],
+            ..ClassificationMetrics::new(classes)
+        }
+    }
+
+    /// How far [`roc_auc`](Self::roc_auc) of class `c` can be from the exact AUC: `0` when
+    /// exact, the [`BinnedAuc::error_bound`] when binned; `None` when the AUC is undefined
+    /// or not tracked.
+    pub fn roc_auc_error_bound(&self, c: usize) -> Option<f64> {
+        match self.ranks.get(c)? {
+            AucCounts::Exact(r) => r.auc().map(|_| 0.0),
+            AucCounts::Binned(b) => b.error_bound(),
+        }
+    }
+
     /// Whether ROC AUC is tracked ([`new`](Self::new)) or not
     /// ([`without_auc`](Self::without_auc)).
     pub fn tracks_auc(&self) -> bool {
@@ -129,7 +199,9 @@ impl ClassificationMetrics {
     /// Room for `rows` more rows in the AUC's counts, allocated exactly.
     pub(crate) fn reserve_exact(&mut self, rows: usize) {
         for ranks in &mut self.ranks {
-            ranks.reserve_exact(rows);
+            if let AucCounts::Exact(r) = ranks {
+                r.reserve_exact(rows);
+            }
         }
     }
 
@@ -224,12 +296,12 @@ impl ClassificationMetrics {
         }
         self.log_loss.merge(&other.log_loss);
         self.brier.merge(&other.brier);
-        if other.tracks_auc() {
-            for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
-                a.merge(b);
-            }
-        } else {
-            // What one side did not track, the union cannot know.
+        // What one side did not track (or tracked otherwise), the union cannot know.
+        let mut merged = other.tracks_auc();
+        for (a, b) in self.ranks.iter_mut().zip(&other.ranks) {
+            merged &= a.merge(b);
+        }
+        if !merged {
             self.ranks.clear();
         }
         for (a, b) in self.bins.iter_mut().zip(&other.bins) {

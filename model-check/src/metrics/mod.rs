@@ -19,7 +19,7 @@ mod regression;
 
 use std::fmt;
 
-pub use auc::RankCounts;
+pub use auc::{BinnedAuc, RankCounts};
 pub use classification::{Average, CALIBRATION_BINS, ClassificationMetrics, MetricError};
 pub use regression::RegressionMetrics;
 

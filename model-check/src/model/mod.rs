@@ -533,6 +533,17 @@ impl ModelError {
         self
     }
 
+    /// The same error with its dataset row moved by `offset` (a row of a batch of a
+    /// stream, counted from the stream's start).
+    pub(crate) fn offset_rows(mut self, offset: usize) -> Self {
+        if let ModelErrorKind::InvalidOutput { row: Some(r), .. } = &mut self.kind
+            && self.dataset_row
+        {
+            *r += offset;
+        }
+        self
+    }
+
     /// The model at fault, when known.
     pub fn model(&self) -> Option<&ModelInfo> {
         self.model.as_ref()
