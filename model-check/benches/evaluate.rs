@@ -88,6 +88,63 @@ fn main() {
         "",
     );
 
+    #[cfg(feature = "parallel")]
+    {
+        let parallel = time(reps, rows, |_| {
+            model_check::cohort::evaluate_classifier_parallel(&model, &data, &cohorts)
+                .expect("evaluates")
+        });
+        line(
+            &format!(
+                "evaluate_classifier_parallel (10 cohorts, {} threads)",
+                rayon::current_num_threads()
+            ),
+            parallel.median(),
+            parallel.ratio(n as u64),
+            "",
+        );
+    }
+
+    // Streaming: the same rows and labels read 65,536 at a time from an iterator (which
+    // clones each row from the dataset: that copy is part of the time).
+    let names = data.labels().class_names().expect("classes").to_vec();
+    let index = data.labels().class_indices().expect("classes").to_vec();
+    let stream = |_| {
+        let source = model_check::data::Batches::new(
+            "stream",
+            rows.iter()
+                .cloned()
+                .zip(index.iter().map(|&i| names[i as usize].clone())),
+        );
+        model_check::cohort::evaluate_classifier_stream(&model, source, &cohorts)
+            .expect("evaluates")
+    };
+    let reset = common::reset_peak();
+    let (rss_before, hwm_before) = memory();
+    drop(stream(0));
+    let (_, hwm_after) = memory();
+    let stream_peak = if reset {
+        hwm_after.saturating_sub(rss_before)
+    } else {
+        hwm_after.saturating_sub(hwm_before.max(rss_before))
+    };
+    let streamed = time(reps, rows, stream);
+    line(
+        "evaluate_classifier_stream (10 cohorts, 65,536-row batches)",
+        streamed.median(),
+        streamed.ratio(n as u64),
+        &format!(
+            "peak {:.1} MiB above the RSS before it ({:.1} B/row); AUC of all {:.4} ± {:.1e}",
+            stream_peak as f64 / 1048576.0,
+            per_row(stream_peak, n),
+            streamed.last[0].metrics.roc_auc(1).unwrap_or(f64::NAN),
+            streamed.last[0]
+                .metrics
+                .roc_auc_error_bound(1)
+                .unwrap_or(f64::NAN),
+        ),
+    );
+
     common::paired_raw_summary(n);
     println!(
         "memory: data {:.0} B/row; evaluate_classifier (10 cohorts) peak {:.0} B/row above the RSS before it{}, {:.0} B/row still resident with its result alive (VmHWM after loading {:.1} MiB, after evaluate {:.1} MiB)",

@@ -94,6 +94,40 @@ where
     Ok(totals)
 }
 
+/// [`in_chunks`] with the chunks predicted and accumulated on rayon's threads: the same
+/// chunks, merged in the same order, so the same result bit for bit; an error is the one of
+/// the first chunk that fails, as sequentially.
+#[cfg(feature = "parallel")]
+fn in_chunks_parallel<M, A>(
+    model: &M,
+    data: &Dataset<M::Input>,
+    masks: &[Arc<Mask>],
+    chunk: impl Fn(usize, Vec<M::Output>) -> Result<Part<A>, EvalError> + Sync,
+    merge: impl Fn(&mut A, A) -> Result<(), EvalError>,
+) -> Result<Vec<Option<A>>, EvalError>
+where
+    M: Model + Sync,
+    M::Input: Sync,
+    M::Output: Send,
+    A: Send,
+{
+    use rayon::prelude::*;
+    let size = chunk_rows(model);
+    let starts: Vec<usize> = (0..data.len()).step_by(size).collect();
+    let parts: Vec<Result<Part<A>, EvalError>> = starts
+        .par_iter()
+        .map(|&start| {
+            let end = (start + size).min(data.len());
+            chunk(start, predict_chunk(model, data, start, end)?)
+        })
+        .collect();
+    let mut totals: Vec<Option<A>> = (0..masks.len()).map(|_| None).collect();
+    for part in parts {
+        merge_part(&mut totals, part?, &merge)?;
+    }
+    Ok(totals)
+}
+
 /// The dataset's class labels, or the error saying it has none.
 fn class_labels<R>(data: &Dataset<R>) -> Result<(&[String], &[u32]), EvalError> {
     match (data.labels().class_names(), data.labels().class_indices()) {
@@ -346,6 +380,92 @@ where
     Ok(named(cohorts, totals, || {
         ClassificationMetrics::new(classes.clone())
     }))
+}
+
+/// [`evaluate_classifier`] with its chunks of [`CHUNK_ROWS`] rows predicted and accumulated
+/// on rayon's threads (the `parallel` feature; `RAYON_NUM_THREADS` or an installed pool set
+/// how many). The chunks and the order they are merged in do not depend on the threads:
+/// the result is [`evaluate_classifier`]'s, bit for bit.
+///
+/// ```
+/// use model_check::cohort::evaluate_classifier_parallel;
+/// use model_check::prelude::*;
+///
+/// #[derive(Features)]
+/// struct Applicant { score: f64 }
+///
+/// let rows: Vec<Applicant> = (0..200_000).map(|i| Applicant { score: f64::from(i % 997) / 997.0 }).collect();
+/// let labels: Vec<&str> = (0..200_000).map(|i| if i % 3 == 0 { "reject" } else { "approve" }).collect();
+/// let data = Dataset::from_rows(rows, Labels::classes(labels)?)?;
+/// let model = Classifier::from_fn(ModelInfo::new("cutoff", "1"), ["approve", "reject"], |b: &[Applicant]| {
+///     Ok(b.iter().map(|a| vec![1.0 - a.score, a.score]).collect())
+/// })?;
+/// let cohorts = [Cohort::all(), Cohort::range(Applicant::SCORE, 0.5..)];
+/// let parallel = evaluate_classifier_parallel(&model, &data, &cohorts)?;
+/// assert_eq!(parallel, evaluate_classifier(&model, &data, &cohorts)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "parallel")]
+pub fn evaluate_classifier_parallel<M, R>(
+    model: &M,
+    data: &Dataset<R>,
+    cohorts: &[Cohort<R>],
+) -> Result<Vec<CohortMetrics<ClassificationMetrics>>, EvalError>
+where
+    M: Model<Input = R, Output = Probabilities> + Sync,
+    R: Sync,
+{
+    class_labels(data)?;
+    let masks = masks(data, cohorts)?;
+    let info = model.info();
+    let totals = in_chunks_parallel(
+        model,
+        data,
+        &masks,
+        |start, outputs| {
+            classify_chunk(
+                info,
+                data,
+                &masks,
+                start,
+                outputs,
+                &ClassificationMetrics::new,
+            )
+        },
+        merge_classified(info),
+    )?;
+    let classes = match totals.iter().flatten().next() {
+        Some(m) => m.classes().clone(),
+        None => first_classes(model, data)?,
+    };
+    Ok(named(cohorts, totals, || {
+        ClassificationMetrics::new(classes.clone())
+    }))
+}
+
+/// [`evaluate_regressor`] on rayon's threads, with the same result bit for bit (see
+/// [`evaluate_classifier_parallel`]).
+#[cfg(feature = "parallel")]
+pub fn evaluate_regressor_parallel<M, R>(
+    model: &M,
+    data: &Dataset<R>,
+    cohorts: &[Cohort<R>],
+) -> Result<Vec<CohortMetrics<RegressionMetrics>>, EvalError>
+where
+    M: Model<Input = R, Output = f64> + Sync,
+    R: Sync,
+{
+    targets(data)?;
+    let masks = masks(data, cohorts)?;
+    let info = model.info();
+    let totals = in_chunks_parallel(
+        model,
+        data,
+        &masks,
+        |start, outputs| regress_chunk(info, data, &masks, start, outputs),
+        merge_regressed,
+    )?;
+    Ok(named(cohorts, totals, RegressionMetrics::default))
 }
 
 /// Regression metrics of `model` on `data` for each cohort, from one pass over the rows.

@@ -22,6 +22,8 @@ pub use evaluate::{
     AUC_BINS, CHUNK_ROWS, evaluate_classifier, evaluate_classifier_stream, evaluate_regressor,
     evaluate_regressor_stream,
 };
+#[cfg(feature = "parallel")]
+pub use evaluate::{evaluate_classifier_parallel, evaluate_regressor_parallel};
 
 pub(crate) use mask::{Codes, Mask};
 
