@@ -630,8 +630,13 @@ where
         let truth = true_classes(context.data().labels(), &rows, &classes, &model)?;
         let rule = self.rule.for_metric(self.metric.is_rate())?;
 
-        // The AUC comes from DeLong's sort below, not from per-score counts.
-        let mut all = ClassificationMetrics::without_auc(classes.clone());
+        // The AUC comes from DeLong's sort below, not from per-score counts; a rate needs
+        // only the confusion matrix.
+        let mut all = if self.metric.is_rate() {
+            ClassificationMetrics::counts_only(classes.clone())
+        } else {
+            ClassificationMetrics::without_auc(classes.clone())
+        };
         for (t, p) in truth.iter().zip(&predictions) {
             all.add_output(*t, p)?;
         }

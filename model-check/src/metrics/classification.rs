@@ -74,6 +74,9 @@ pub struct ClassificationMetrics {
     /// ([`ClassificationMetrics::without_auc`]).
     ranks: Vec<AucCounts>,
     bins: [CalibrationBin; CALIBRATION_BINS],
+    /// Only the confusion matrix is kept ([`counts_only`](Self::counts_only)): the
+    /// probability metrics are `None`.
+    counts_only: bool,
 }
 
 /// One class's ROC AUC counts: exact (a key per row) or binned (a count per bin).
@@ -129,6 +132,7 @@ impl ClassificationMetrics {
             brier: Sum::default(),
             ranks: vec![AucCounts::Exact(RankCounts::default()); k],
             bins: [CalibrationBin::default(); CALIBRATION_BINS],
+            counts_only: false,
         }
     }
 
@@ -152,6 +156,15 @@ impl ClassificationMetrics {
         ClassificationMetrics {
             ranks: Vec::new(),
             ..ClassificationMetrics::new(classes)
+        }
+    }
+
+    /// An empty accumulator of the confusion matrix alone, for the rates (accuracy, recall,
+    /// precision, …): log loss, Brier score, calibration and AUC are `None`.
+    pub(crate) fn counts_only(classes: Classes) -> Self {
+        ClassificationMetrics {
+            counts_only: true,
+            ..ClassificationMetrics::without_auc(classes)
         }
     }
 
@@ -257,6 +270,9 @@ impl ClassificationMetrics {
             });
         }
         self.confusion[truth * k + predicted] += 1;
+        if self.counts_only {
+            return Ok(());
+        }
 
         let eps = f64::EPSILON;
         self.log_loss
@@ -294,6 +310,7 @@ impl ClassificationMetrics {
         for (a, b) in self.confusion.iter_mut().zip(&other.confusion) {
             *a += b;
         }
+        self.counts_only |= other.counts_only;
         self.log_loss.merge(&other.log_loss);
         self.brier.merge(&other.brier);
         // What one side did not track (or tracked otherwise), the union cannot know.
@@ -487,7 +504,7 @@ impl ClassificationMetrics {
     /// `[ε, 1 − ε]` with `ε = f64::EPSILON` (scikit-learn's `log_loss`); `None` when empty.
     pub fn log_loss(&self) -> Option<f64> {
         let n = self.n();
-        (n > 0).then(|| self.log_loss.value() / n as f64)
+        (n > 0 && !self.counts_only).then(|| self.log_loss.value() / n as f64)
     }
 
     /// The Brier score as scikit-learn's `brier_score_loss`: for two classes the mean squared
@@ -496,14 +513,14 @@ impl ClassificationMetrics {
     pub fn brier(&self) -> Option<f64> {
         let n = self.n();
         let scale = if self.k() == 2 { 0.5 } else { 1.0 };
-        (n > 0).then(|| scale * self.brier.value() / n as f64)
+        (n > 0 && !self.counts_only).then(|| scale * self.brier.value() / n as f64)
     }
 
     /// Expected calibration error: over [`CALIBRATION_BINS`] equal-width bins of the top-class
     /// probability, the row-weighted mean of `|accuracy − mean confidence|`. `None` when empty.
     pub fn expected_calibration_error(&self) -> Option<f64> {
         let n = self.n();
-        if n == 0 {
+        if n == 0 || self.counts_only {
             return None;
         }
         let mut ece = 0.0;
