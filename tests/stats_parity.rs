@@ -86,3 +86,61 @@ fn holm_matches_statsmodels() {
         assert_eq!(got.iter().map(|&a| a <= 0.05).collect::<Vec<_>>(), reject);
     }
 }
+
+fn fdr_oracle() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracles/fdr_fisher.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn benjamini_hochberg_and_yekutieli_match_statsmodels() {
+    let oracle = fdr_oracle();
+    let mut worst: f64 = 0.0;
+    for case in oracle["fdr"].as_array().unwrap() {
+        let p = floats(&case["p"]);
+        let expected = floats(&case["adjusted"]);
+        let q = case["q"].as_f64().unwrap();
+        let got = match case["method"].as_str().unwrap() {
+            "fdr_bh" => model_check::stats::benjamini_hochberg(&p),
+            "fdr_by" => model_check::stats::benjamini_yekutieli(&p),
+            other => panic!("{other}"),
+        };
+        for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+            worst = worst.max((g - e).abs());
+            let reject = case["reject"][i].as_bool().unwrap();
+            assert_eq!(*g <= q, reject, "{case}");
+        }
+    }
+    println!("FDR adjustments: largest absolute difference from statsmodels {worst:e}");
+    assert!(worst <= 1e-15, "{worst:e}");
+}
+
+#[test]
+fn fisher_exact_greater_matches_scipy_down_to_tiny_p_values() {
+    let oracle = fdr_oracle();
+    let mut worst: f64 = 0.0;
+    for case in oracle["fisher_greater"].as_array().unwrap() {
+        let t = &case["table"];
+        let cell = |r: usize, c: usize| t[r][c].as_u64().unwrap();
+        let table = [[cell(0, 0), cell(0, 1)], [cell(1, 0), cell(1, 1)]];
+        let expected = case["p"].as_f64().unwrap();
+        let got = model_check::stats::fisher_exact_greater(table);
+        if expected < 1e-300 {
+            // Below the normal floats: both vanishingly small.
+            assert!(got < 1e-290, "{table:?}: {got:e} vs {expected:e}");
+            continue;
+        }
+        let relative = (got - expected).abs() / expected;
+        worst = worst.max(relative);
+        assert!(relative < 1e-9, "{table:?}: {got:e} vs {expected:e}");
+    }
+    println!("fisher_exact_greater: largest relative difference from scipy {worst:e}");
+}

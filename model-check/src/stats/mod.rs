@@ -1,6 +1,7 @@
 //! Statistics behind every verdict: intervals for proportions and their differences, exact
 //! binomial and McNemar tests, the percentile bootstrap, DeLong's interval for the ROC AUC,
-//! the normal distribution and Holm's multiplicity adjustment.
+//! the normal distribution, Holm's multiplicity adjustment, Benjamini–Hochberg's and
+//! Benjamini–Yekutieli's false-discovery adjustments, and Fisher's exact test.
 //!
 //! A leaf module: it imports nothing of the crate, and every expectation decides through it.
 //! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
@@ -9,6 +10,7 @@
 mod binomial;
 mod bootstrap;
 mod delong;
+mod hypergeometric;
 mod multiple;
 mod normal;
 mod proportion;
@@ -16,7 +18,8 @@ mod proportion;
 pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 pub use bootstrap::{percentile_bootstrap, percentile_bootstrap_cells, quantile};
 pub use delong::{Delong, delong};
-pub use multiple::holm;
+pub use hypergeometric::fisher_exact_greater;
+pub use multiple::{benjamini_hochberg, benjamini_yekutieli, holm};
 pub use normal::{normal_cdf, normal_quantile};
 pub use proportion::{newcombe, wilson};
 
