@@ -44,6 +44,7 @@
 //! | [`baseline`] | recorded runs of a model, kept as reviewable files |
 //! | [`expect`] | checks, the `Expectation` trait, one file per expectation kind |
 //! | [`diff`] | what changed between two models on the same rows |
+//! | [`discover`] | slice discovery: the pockets where a model fails, with false discoveries controlled |
 //! | [`report`] | text, JSON (schema v2) and JUnit renderings of what ran |
 //! | [`runner`] | `#[model_test]` registration, seeds, running tests and writing reports |
 //! | `harness` | a libtest-mimic `main` (feature `harness`) |
@@ -89,6 +90,7 @@ pub mod cohort;
 pub mod config;
 pub mod data;
 pub mod diff;
+pub mod discover;
 pub mod expect;
 pub mod fmt;
 #[cfg(feature = "harness")]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 /// One bit per row of a dataset: whether the row is in a cohort.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Mask {
     words: Vec<u64>,
     len: usize,

@@ -1,0 +1,802 @@
+//! Slice discovery: the pockets where a classifier fails more than elsewhere, found for you,
+//! with false discoveries controlled, each printed as a ready `#[model_test]`.
+//!
+//! The search, on one batched prediction per row:
+//!
+//! 1. **Terms**: each level of a categorical feature; for a numeric feature with at most
+//!    `bins` distinct values, each value; otherwise `bins` quantile bins — edges at the
+//!    `i/bins` quantiles of the feature over all rows, taken as observed values
+//!    (`numpy.quantile(x, i / bins, method="lower")`, so edges read as the data does),
+//!    duplicates merged, bins closed below and open above, the outer ones unbounded. Missing
+//!    values form no term.
+//! 2. **Candidates**: conjunctions of terms of up to `max_terms` distinct features whose rows
+//!    (among the rows the metric counts) number at least the minimum support, the whole
+//!    set excepted. The family is every such candidate: it depends on the features and the
+//!    metric's rows, never on which rows are failures.
+//! 3. **Tests**: each candidate against its complement, one-sided, by Fisher's exact test
+//!    ([`fisher_exact_greater`](crate::stats::fisher_exact_greater)); and each conjunction
+//!    against each parent (itself less one term) minus it, so a nested slice is reported
+//!    only when it is worse than the rest of its parent. All of these tests form one family,
+//!    adjusted by Benjamini–Yekutieli (valid under any dependence; overlapping slices are
+//!    dependent) at `q` = 0.05 by default.
+//! 4. **One pocket, one finding**: candidates with the same rows are one finding listing every
+//!    shortest description ("internet_service = No" is "online_security = No internet
+//!    service" is …);
+//!    findings are ranked by the difference of failure rates, with Newcombe's interval.
+//!
+//! ```
+//! use model_check::discover::{SliceMetric, discover};
+//! use model_check::prelude::*;
+//!
+//! #[derive(Features)]
+//! struct Applicant { region: String, plan: String, age: f64 }
+//!
+//! // The model errs on 1 applicant in 10, but on 2 in 3 premium applicants from the north.
+//! let rows: Vec<Applicant> = (0..3000)
+//!     .map(|i| Applicant {
+//!         region: ["north", "south", "east", "west"][i % 4].into(),
+//!         plan: ["basic", "plus", "premium"][(i / 4) % 3].into(),
+//!         age: (20 + (i * 7) % 61) as f64,
+//!     })
+//!     .collect();
+//! let labels: Vec<&str> = rows
+//!     .iter()
+//!     .enumerate()
+//!     .map(|(i, a)| {
+//!         let pocket = a.region == "north" && a.plan == "premium";
+//!         if (pocket && i % 3 != 0) || (!pocket && i % 10 == 7) { "no" } else { "yes" }
+//!     })
+//!     .collect();
+//! let data = Dataset::from_rows(rows, Labels::classes(labels)?)?;
+//! let model = Classifier::from_fn(ModelInfo::new("always-yes", "1"), ["no", "yes"], |b: &[Applicant]| {
+//!     Ok(vec![vec![0.1, 0.9]; b.len()])
+//! })?;
+//! let report = discover(&model, &data).metric(SliceMetric::ErrorRate).run()?;
+//! let top = &report.findings[0];
+//! assert_eq!(top.descriptions[0], "region = north and plan = premium");
+//! assert_eq!(top.n, 250);
+//! assert!(top.adjusted_p <= 1e-10);
+//! assert!(top.model_test("Applicant", "model()", "data()").contains(
+//!     ".on(Cohort::category(Applicant::REGION, \"north\").and(Cohort::category(Applicant::PLAN, \"premium\")))"
+//! ));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::cohort::{Codes, EvalError, Mask};
+use crate::data::{DataError, Dataset, Features, Kind, NumberType, Value};
+use crate::model::{Model, Probabilities};
+use crate::stats::{Interval, Z_95};
+
+/// What counts as a failure, and on which rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SliceMetric {
+    /// Every row; a failure is a wrong prediction.
+    ErrorRate,
+    /// Rows whose true class is the class; a failure is predicting another (a miss).
+    Recall(String),
+    /// Rows whose true class is not the class; a failure is predicting it.
+    FalsePositiveRate(String),
+}
+
+impl SliceMetric {
+    /// The metric's name in reports: "error rate", "miss rate of `Yes`" …
+    pub fn describe(&self) -> String {
+        match self {
+            SliceMetric::ErrorRate => "error rate".into(),
+            SliceMetric::Recall(c) => format!("miss rate of `{c}` (1 − recall)"),
+            SliceMetric::FalsePositiveRate(c) => format!("false positive rate of `{c}`"),
+        }
+    }
+}
+
+/// The false-discovery adjustment over the family of slice tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adjustment {
+    /// Benjamini–Yekutieli: valid under any dependence (the default).
+    BenjaminiYekutieli,
+    /// Benjamini–Hochberg: valid under independence or positive dependence.
+    BenjaminiHochberg,
+}
+
+/// A slice search under construction; see [`discover`].
+pub struct Discovery<'a, M: Model> {
+    model: &'a M,
+    data: &'a Dataset<M::Input>,
+    metric: SliceMetric,
+    max_terms: usize,
+    bins: usize,
+    min_support: MinSupport,
+    q: f64,
+    adjustment: Adjustment,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum MinSupport {
+    Share(f64),
+    Rows(u64),
+}
+
+/// Starts a slice search for the pockets where `model` fails on `data`: error rate, at most
+/// 2-term conjunctions, 10 quantile bins, slices of at least 2% of the rows (and at least 20),
+/// Benjamini–Yekutieli at q = 0.05. See the [module](self) for the procedure.
+pub fn discover<'a, M, R>(model: &'a M, data: &'a Dataset<R>) -> Discovery<'a, M>
+where
+    M: Model<Input = R, Output = Probabilities>,
+    R: Features,
+{
+    Discovery {
+        model,
+        data,
+        metric: SliceMetric::ErrorRate,
+        max_terms: 2,
+        bins: 10,
+        min_support: MinSupport::Share(0.02),
+        q: 0.05,
+        adjustment: Adjustment::BenjaminiYekutieli,
+    }
+}
+
+impl<'a, M, R> Discovery<'a, M>
+where
+    M: Model<Input = R, Output = Probabilities>,
+    R: Features,
+{
+    /// What counts as a failure.
+    pub fn metric(mut self, metric: SliceMetric) -> Self {
+        self.metric = metric;
+        self
+    }
+
+    /// Conjunctions of up to `n` features (1 to 3).
+    pub fn max_terms(mut self, n: usize) -> Self {
+        self.max_terms = n;
+        self
+    }
+
+    /// Quantile bins per numeric feature.
+    pub fn bins(mut self, bins: usize) -> Self {
+        self.bins = bins;
+        self
+    }
+
+    /// The smallest slice, as a share of the metric's rows (at least 20 rows).
+    pub fn min_share(mut self, share: f64) -> Self {
+        self.min_support = MinSupport::Share(share);
+        self
+    }
+
+    /// The smallest slice, in rows.
+    pub fn min_rows(mut self, rows: u64) -> Self {
+        self.min_support = MinSupport::Rows(rows);
+        self
+    }
+
+    /// The false-discovery rate the reported set controls.
+    pub fn fdr(mut self, q: f64) -> Self {
+        self.q = q;
+        self
+    }
+
+    /// The adjustment (Benjamini–Yekutieli by default).
+    pub fn adjustment(mut self, adjustment: Adjustment) -> Self {
+        self.adjustment = adjustment;
+        self
+    }
+
+    /// Predicts every row once and searches.
+    pub fn run(self) -> Result<SliceReport, EvalError> {
+        let setting = |reason: String| EvalError::Data(DataError::Setting { reason });
+        if !(1..=3).contains(&self.max_terms) {
+            return Err(setting(format!(
+                "slice discovery combines 1 to 3 features, not {}",
+                self.max_terms
+            )));
+        }
+        if self.bins < 2 {
+            return Err(setting(format!("{} bins: at least 2", self.bins)));
+        }
+        if !(self.q > 0.0 && self.q < 1.0) {
+            return Err(setting(format!(
+                "a false-discovery rate of {} is not in (0, 1)",
+                self.q
+            )));
+        }
+        let data = self.data;
+        let (Some(classes), Some(index)) =
+            (data.labels().class_names(), data.labels().class_indices())
+        else {
+            return Err(setting(format!(
+                "slice discovery needs class labels; dataset `{}` has none",
+                data.name()
+            )));
+        };
+        let mut calls = 0;
+        let outputs = crate::model::predict_batched(self.model, data.rows(), &mut calls, |i| i)?;
+        let n = data.len();
+        let label = |row: usize| classes[index[row] as usize].as_str();
+        let predicted = |row: usize| outputs[row].label();
+        let class_named = |c: &String| -> Result<(), EvalError> {
+            if classes.contains(c) || outputs[0].classes().index_of(c).is_some() {
+                Ok(())
+            } else {
+                Err(setting(format!(
+                    "`{c}` is not a class of dataset `{}` (classes: {})",
+                    data.name(),
+                    classes.join(", ")
+                )))
+            }
+        };
+        let (eligible, failure) = match &self.metric {
+            SliceMetric::ErrorRate => (
+                Mask::full(n),
+                Mask::from_fn(n, |r| predicted(r) != label(r)),
+            ),
+            SliceMetric::Recall(c) => {
+                class_named(c)?;
+                (
+                    Mask::from_fn(n, |r| label(r) == c),
+                    Mask::from_fn(n, |r| label(r) == c && predicted(r) != c),
+                )
+            }
+            SliceMetric::FalsePositiveRate(c) => {
+                class_named(c)?;
+                (
+                    Mask::from_fn(n, |r| label(r) != c),
+                    Mask::from_fn(n, |r| label(r) != c && predicted(r) == c),
+                )
+            }
+        };
+        let total = eligible.count() as u64;
+        let failures = failure.count() as u64;
+        let min_support = match self.min_support {
+            MinSupport::Share(s) => ((s * total as f64).ceil() as u64).max(20),
+            MinSupport::Rows(r) => r.max(1),
+        };
+        let terms = terms(data, self.bins, &eligible);
+        let search = Search {
+            terms: &terms,
+            failure: &failure,
+            total,
+            failures,
+            min_support,
+        };
+        let candidates = search.candidates(self.max_terms);
+        let mut report = search.test(&candidates, self.q, self.adjustment);
+        report.metric = self.metric;
+        report.rows = total;
+        report.failures = failures;
+        report.model_calls = calls;
+        Ok(report)
+    }
+}
+
+/// One condition on one feature.
+#[derive(Debug, Clone, PartialEq)]
+enum Condition {
+    Level(String),
+    Equals { value: f64, integer: bool },
+    Bin { lo: Option<f64>, hi: Option<f64> },
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    feature: usize,
+    name: &'static str,
+    field: &'static str,
+    condition: Condition,
+    /// The term's rows among the metric's rows.
+    mask: Mask,
+}
+
+impl Term {
+    fn describe(&self) -> String {
+        let name = self.name;
+        match &self.condition {
+            Condition::Level(level) => format!("{name} = {level}"),
+            Condition::Equals { value, .. } => format!("{name} = {}", crate::fmt::exact(*value)),
+            Condition::Bin {
+                lo: None,
+                hi: Some(hi),
+            } => {
+                format!("{name} < {}", crate::fmt::exact(*hi))
+            }
+            Condition::Bin {
+                lo: Some(lo),
+                hi: None,
+            } => {
+                format!("{name} ≥ {}", crate::fmt::exact(*lo))
+            }
+            Condition::Bin {
+                lo: Some(lo),
+                hi: Some(hi),
+            } => format!(
+                "{} ≤ {name} < {}",
+                crate::fmt::exact(*lo),
+                crate::fmt::exact(*hi)
+            ),
+            Condition::Bin { lo: None, hi: None } => format!("{name} (any)"),
+        }
+    }
+
+    fn code(&self, row_type: &str) -> String {
+        let handle = format!("{row_type}::{}", self.field.to_uppercase());
+        let float = |x: f64| {
+            let s = crate::fmt::exact(x);
+            if s.contains('.') || s.contains('e') {
+                s
+            } else {
+                format!("{s}.0")
+            }
+        };
+        match &self.condition {
+            Condition::Level(level) => format!("Cohort::category({handle}, {level:?})"),
+            Condition::Equals {
+                value,
+                integer: true,
+            } => {
+                format!("Cohort::equals({handle}, {})", crate::fmt::exact(*value))
+            }
+            Condition::Equals {
+                value,
+                integer: false,
+            } => {
+                format!("Cohort::equals({handle}, {})", float(*value))
+            }
+            Condition::Bin { lo, hi } => format!(
+                "Cohort::range({handle}, {}..{})",
+                lo.map(float).unwrap_or_default(),
+                hi.map(float).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// The terms of every feature, their masks restricted to `eligible`.
+fn terms<R: Features>(data: &Dataset<R>, bins: usize, eligible: &Mask) -> Vec<Term> {
+    let n = data.len();
+    let rows = data.rows();
+    let mut terms = Vec::new();
+    for (feature, spec) in R::SCHEMA.iter().enumerate() {
+        let mut push = |condition: Condition, mask: Mask| {
+            terms.push(Term {
+                feature,
+                name: spec.name(),
+                field: spec.field(),
+                condition,
+                mask: mask.and(eligible),
+            })
+        };
+        match spec.kind() {
+            Kind::Categorical { .. } => {
+                let codes = Codes::from_levels(rows.iter().map(|r| match r.value(feature) {
+                    Value::Category(c) if !c.is_empty() => Some(c),
+                    _ => None,
+                }));
+                for level in codes.levels_sorted() {
+                    let code = codes.code(&level).expect("a level rows have");
+                    push(Condition::Level(level), codes.mask(code));
+                }
+            }
+            Kind::Numeric { number, .. } => {
+                let values: Vec<Option<f64>> =
+                    rows.iter().map(|r| r.value(feature).as_number()).collect();
+                let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+                sorted.sort_by(f64::total_cmp);
+                let mut distinct = sorted.clone();
+                distinct.dedup();
+                if distinct.len() <= bins {
+                    let integer = number != NumberType::Float;
+                    for v in distinct {
+                        let mask = Mask::from_fn(n, |r| values[r] == Some(v));
+                        push(Condition::Equals { value: v, integer }, mask);
+                    }
+                    continue;
+                }
+                // numpy.quantile(x, i / bins, method="lower"): observed values, so the
+                // edges read as the data does.
+                let last = (sorted.len() - 1) as f64;
+                let mut edges: Vec<f64> = (1..bins)
+                    .map(|i| sorted[(i as f64 / bins as f64 * last).floor() as usize])
+                    .collect();
+                edges.dedup();
+                // A bin [lo, hi) for each pair of consecutive edges, unbounded at the ends.
+                let bounds: Vec<(Option<f64>, Option<f64>)> = std::iter::once(None)
+                    .chain(edges.iter().copied().map(Some))
+                    .zip(edges.iter().copied().map(Some).chain(std::iter::once(None)))
+                    .collect();
+                for (lo, hi) in bounds {
+                    let mask = Mask::from_fn(n, |r| {
+                        values[r].is_some_and(|x| {
+                            lo.is_none_or(|lo| x >= lo) && hi.is_none_or(|hi| x < hi)
+                        })
+                    });
+                    push(Condition::Bin { lo, hi }, mask);
+                }
+            }
+        }
+    }
+    terms
+}
+
+struct Search<'t> {
+    terms: &'t [Term],
+    failure: &'t Mask,
+    total: u64,
+    failures: u64,
+    min_support: u64,
+}
+
+/// A conjunction of terms (indices into the terms, by ascending feature) and its rows.
+struct Candidate {
+    terms: Vec<usize>,
+    mask: Arc<Mask>,
+    n: u64,
+    failures: u64,
+}
+
+impl Search<'_> {
+    /// Every conjunction of up to `max_terms` terms of distinct features with enough rows.
+    fn candidates(&self, max_terms: usize) -> Vec<Candidate> {
+        let supported = |mask: &Mask| {
+            let n = mask.count() as u64;
+            (n >= self.min_support && n < self.total).then_some(n)
+        };
+        let mut all: Vec<Candidate> = Vec::new();
+        let mut level: Vec<usize> = Vec::new();
+        for (t, term) in self.terms.iter().enumerate() {
+            if let Some(n) = supported(&term.mask) {
+                level.push(all.len());
+                all.push(Candidate {
+                    terms: vec![t],
+                    mask: Arc::new(term.mask.clone()),
+                    n,
+                    failures: term.mask.and(self.failure).count() as u64,
+                });
+            }
+        }
+        let singles = level.clone();
+        for _ in 1..max_terms {
+            let mut next = Vec::new();
+            for &c in &level {
+                let last_feature = self.terms[*all[c].terms.last().expect("a term")].feature;
+                for &s in &singles {
+                    let t = all[s].terms[0];
+                    if self.terms[t].feature <= last_feature {
+                        continue;
+                    }
+                    let mask = all[c].mask.and(&self.terms[t].mask);
+                    if let Some(n) = supported(&mask) {
+                        let mut terms = all[c].terms.clone();
+                        terms.push(t);
+                        let failures = mask.and(self.failure).count() as u64;
+                        next.push(Candidate {
+                            terms,
+                            mask: Arc::new(mask),
+                            n,
+                            failures,
+                        });
+                    }
+                }
+            }
+            level = (all.len()..all.len() + next.len()).collect();
+            all.extend(next);
+        }
+        all
+    }
+
+    fn describe(&self, c: &Candidate) -> String {
+        c.terms
+            .iter()
+            .map(|&t| self.terms[t].describe())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// Tests every candidate against its complement and every conjunction against the rest
+    /// of each parent, adjusts the family, and keeps one finding per pocket.
+    fn test(&self, candidates: &[Candidate], q: f64, adjustment: Adjustment) -> SliceReport {
+        let by_terms: HashMap<&[usize], usize> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.terms.as_slice(), i))
+            .collect();
+        let mut p = Vec::new();
+        for c in candidates {
+            p.push(crate::stats::fisher_exact_greater([
+                [c.failures, c.n - c.failures],
+                [
+                    self.failures - c.failures,
+                    (self.total - c.n) - (self.failures - c.failures),
+                ],
+            ]));
+        }
+        // (child, parent, index into p) for each conjunction and each parent.
+        let mut nested: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
+            if c.terms.len() < 2 {
+                continue;
+            }
+            for drop in 0..c.terms.len() {
+                let parent_terms: Vec<usize> = c
+                    .terms
+                    .iter()
+                    .enumerate()
+                    .filter(|&(k, _)| k != drop)
+                    .map(|(_, &t)| t)
+                    .collect();
+                let Some(&parent) = by_terms.get(parent_terms.as_slice()) else {
+                    continue;
+                };
+                let pa = &candidates[parent];
+                let (rest, rest_failures) = (pa.n - c.n, pa.failures - c.failures);
+                nested.push((i, parent, p.len()));
+                p.push(crate::stats::fisher_exact_greater([
+                    [c.failures, c.n - c.failures],
+                    [rest_failures, rest - rest_failures],
+                ]));
+            }
+        }
+        let adjusted = match adjustment {
+            Adjustment::BenjaminiYekutieli => crate::stats::benjamini_yekutieli(&p),
+            Adjustment::BenjaminiHochberg => crate::stats::benjamini_hochberg(&p),
+        };
+        let significant: Vec<bool> = (0..candidates.len()).map(|i| adjusted[i] <= q).collect();
+        let mut reported = significant.clone();
+        for &(child, parent, k) in &nested {
+            // Worse than the rest of a reported parent, or not reported.
+            if significant[parent] && adjusted[k] > q {
+                reported[child] = false;
+            }
+        }
+        // One pocket, one finding: candidates with identical rows share it.
+        let mut pockets: HashMap<&Mask, Vec<usize>> = HashMap::new();
+        for (i, c) in candidates.iter().enumerate() {
+            pockets.entry(&*c.mask).or_default().push(i);
+        }
+        let mut seen: std::collections::HashSet<&Mask> = Default::default();
+        let mut findings = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
+            if !reported[i] || !seen.insert(&*c.mask) {
+                continue;
+            }
+            // Every shortest description of these rows (a conjunction that restates a
+            // single term's rows adds nothing).
+            let same = &pockets[&*c.mask];
+            let shortest = same
+                .iter()
+                .map(|&j| candidates[j].terms.len())
+                .min()
+                .unwrap_or(1);
+            let mut members: Vec<usize> = same
+                .iter()
+                .copied()
+                .filter(|&j| candidates[j].terms.len() == shortest)
+                .collect();
+            members.sort_unstable();
+            let first = &candidates[members[0]];
+            let rest_n = self.total - c.n;
+            let rest_failures = self.failures - c.failures;
+            findings.push(SliceFinding {
+                descriptions: members
+                    .iter()
+                    .map(|&j| self.describe(&candidates[j]))
+                    .collect(),
+                conditions: members
+                    .iter()
+                    .map(|&j| {
+                        candidates[j]
+                            .terms
+                            .iter()
+                            .map(|&t| self.terms[t].clone())
+                            .collect()
+                    })
+                    .collect(),
+                n: c.n,
+                failures: c.failures,
+                rate: c.failures as f64 / c.n as f64,
+                interval: crate::stats::wilson(c.failures, c.n, Z_95).expect("n > 0"),
+                rest_n,
+                rest_rate: if rest_n > 0 {
+                    rest_failures as f64 / rest_n as f64
+                } else {
+                    f64::NAN
+                },
+                difference: crate::stats::newcombe(c.failures, c.n, rest_failures, rest_n, Z_95)
+                    .unwrap_or(Interval {
+                        lo: f64::NAN,
+                        hi: f64::NAN,
+                    }),
+                p: p[i],
+                adjusted_p: adjusted[i],
+                rows: first.mask.rows(),
+            });
+        }
+        findings.sort_by(|a, b| {
+            (b.rate - b.rest_rate)
+                .total_cmp(&(a.rate - a.rest_rate))
+                .then(a.descriptions.cmp(&b.descriptions))
+        });
+        SliceReport {
+            metric: SliceMetric::ErrorRate,
+            rows: self.total,
+            failures: self.failures,
+            candidates: candidates.len(),
+            family: p.len(),
+            q,
+            adjustment,
+            model_calls: 0,
+            findings,
+        }
+    }
+}
+
+/// What a slice search found.
+#[derive(Debug, Clone)]
+pub struct SliceReport {
+    /// What counted as a failure.
+    pub metric: SliceMetric,
+    /// The rows the metric counts, and how many failed.
+    pub rows: u64,
+    /// How many of them failed.
+    pub failures: u64,
+    /// Candidate slices (with enough rows).
+    pub candidates: usize,
+    /// Tests in the adjusted family: each candidate against its complement, each conjunction
+    /// against the rest of each parent.
+    pub family: usize,
+    /// The false-discovery rate controlled.
+    pub q: f64,
+    /// The adjustment used.
+    pub adjustment: Adjustment,
+    /// Model calls made (one batched prediction per row).
+    pub model_calls: u64,
+    /// The pockets, worst first.
+    pub findings: Vec<SliceFinding>,
+}
+
+/// One pocket: a set of rows where the model fails more than on the rest.
+#[derive(Debug, Clone)]
+pub struct SliceFinding {
+    /// Every description of these rows, the shortest first.
+    pub descriptions: Vec<String>,
+    conditions: Vec<Vec<Term>>,
+    /// Rows in the slice (among the metric's rows), and failures among them.
+    pub n: u64,
+    /// Failures in the slice.
+    pub failures: u64,
+    /// The failure rate in the slice, and its Wilson 95% interval.
+    pub rate: f64,
+    /// Wilson 95% interval of the failure rate.
+    pub interval: Interval,
+    /// Rows outside the slice, and their failure rate.
+    pub rest_n: u64,
+    /// The failure rate outside the slice.
+    pub rest_rate: f64,
+    /// Newcombe's 95% interval of `rate − rest_rate`.
+    pub difference: Interval,
+    /// Fisher's one-sided p-value against the rest, and its adjusted value.
+    pub p: f64,
+    /// The Benjamini–Yekutieli (or –Hochberg) adjusted p-value.
+    pub adjusted_p: f64,
+    /// The slice's rows (dataset positions).
+    pub rows: Vec<usize>,
+}
+
+impl SliceFinding {
+    /// The cohort expression of the shortest description, with the typed feature handles of
+    /// `row_type`: `Cohort::category(Customer::CONTRACT, "Month-to-month").and(…)`.
+    pub fn cohort_code(&self, row_type: &str) -> String {
+        let terms = &self.conditions[0];
+        let mut code = terms[0].code(row_type);
+        for t in &terms[1..] {
+            code = format!("{code}.and({})", t.code(row_type));
+        }
+        code
+    }
+
+    /// A ready `#[model_test]` that guards this pocket: the metric may not get worse than
+    /// the 99.9% Wilson bound of today's failure rate (so it passes today, and fails if the
+    /// pocket worsens). `model` and `data` are the expressions the test calls.
+    pub fn model_test(&self, row_type: &str, model: &str, data: &str) -> String {
+        self.model_test_for(&SliceMetric::ErrorRate, row_type, model, data)
+    }
+
+    /// [`model_test`](Self::model_test) for the metric the search used.
+    pub fn model_test_for(
+        &self,
+        metric: &SliceMetric,
+        row_type: &str,
+        model: &str,
+        data: &str,
+    ) -> String {
+        // The 99.9% bound: z = Φ⁻¹(0.9995).
+        let z = crate::stats::normal_quantile(0.9995);
+        let upper = crate::stats::wilson(self.failures, self.n, z)
+            .map_or(1.0, |ci| ci.hi)
+            .min(1.0);
+        let floor = |x: f64| (x * 1000.0).floor() / 1000.0;
+        let ceil = |x: f64| (x * 1000.0).ceil() / 1000.0;
+        let expectation = match metric {
+            SliceMetric::ErrorRate => format!("accuracy().at_least({})", floor(1.0 - upper)),
+            SliceMetric::Recall(c) => format!("recall({c:?}).at_least({})", floor(1.0 - upper)),
+            SliceMetric::FalsePositiveRate(c) => {
+                format!("false_positive_rate({c:?}).at_most({})", ceil(upper))
+            }
+        };
+        let name: String = self.descriptions[0]
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii_alphanumeric() {
+                    ch.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect::<String>()
+            .split('_')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        format!(
+            "/// Found by slice discovery: {} ({} rows, {} of them {}: {}, against {} elsewhere; adjusted p = {}).\n#[model_test(tags = [\"discovered\"])]\nfn pocket_{name}() -> Check {{\n    check({model}, {data})\n        .on({})\n        .expect({expectation})\n}}\n",
+            self.descriptions.join(" = "),
+            self.n,
+            self.failures,
+            match metric {
+                SliceMetric::ErrorRate => "wrong",
+                SliceMetric::Recall(_) => "missed",
+                SliceMetric::FalsePositiveRate(_) => "false positives",
+            },
+            crate::fmt::percent(self.rate),
+            crate::fmt::percent(self.rest_rate),
+            crate::fmt::p_value(self.adjusted_p),
+            self.cohort_code(row_type),
+        )
+    }
+}
+
+impl fmt::Display for SliceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "slice discovery: {} over {} rows ({} failures, {}); {} candidate slices, {} tests, {} at q = {}: {} pocket{}",
+            self.metric.describe(),
+            self.rows,
+            self.failures,
+            crate::fmt::percent(self.failures as f64 / self.rows.max(1) as f64),
+            self.candidates,
+            self.family,
+            match self.adjustment {
+                Adjustment::BenjaminiYekutieli => "Benjamini–Yekutieli",
+                Adjustment::BenjaminiHochberg => "Benjamini–Hochberg",
+            },
+            self.q,
+            self.findings.len(),
+            if self.findings.len() == 1 { "" } else { "s" },
+        )?;
+        for finding in &self.findings {
+            writeln!(
+                f,
+                "  {}: {} of {} ({}, CI {}–{}) vs {} elsewhere; difference {} to {}; adjusted p = {}",
+                finding.descriptions[0],
+                finding.failures,
+                finding.n,
+                crate::fmt::percent(finding.rate),
+                crate::fmt::percent(finding.interval.lo),
+                crate::fmt::percent(finding.interval.hi),
+                crate::fmt::percent(finding.rest_rate),
+                crate::fmt::points(finding.difference.lo),
+                crate::fmt::points(finding.difference.hi),
+                crate::fmt::p_value(finding.adjusted_p),
+            )?;
+            for other in &finding.descriptions[1..] {
+                writeln!(f, "      the same rows: {other}")?;
+            }
+        }
+        Ok(())
+    }
+}
