@@ -82,3 +82,173 @@ fn the_no_internet_service_pocket_is_one_finding_with_every_description() {
     assert!(pocket.adjusted_p < 1e-6, "{}", pocket.adjusted_p);
     assert!(report.model_calls <= 2110_u64.div_ceil(4096) + 1);
 }
+
+/// A row of the simulations: four categorical features (one a relabelled copy of another, so
+/// their levels select identical rows), and two numbers correlated through a Gaussian copula
+/// (ρ = 0.7), binned by the search.
+#[derive(Features)]
+struct Sim {
+    a: String,
+    b: String,
+    a_copy: String,
+    d: String,
+    x: f64,
+    y: f64,
+}
+
+fn sim_rows(n: usize, rng: &mut impl rand::Rng) -> Vec<Sim> {
+    use rand::RngExt;
+    let level = |i: usize| ["l0", "l1", "l2", "l3", "l4"][i].to_string();
+    (0..n)
+        .map(|_| {
+            let a = rng.random_range(0..4);
+            // Two independent standard normals (Box–Muller).
+            let (u, v): (f64, f64) = (rng.random_range(f64::EPSILON..1.0), rng.random());
+            let radius = (-2.0 * u.ln()).sqrt();
+            let (z1, z2) = (
+                radius * (std::f64::consts::TAU * v).cos(),
+                radius * (std::f64::consts::TAU * v).sin(),
+            );
+            Sim {
+                a: level(a),
+                b: level(rng.random_range(0..5)),
+                a_copy: format!("copy {a}"),
+                d: level(rng.random_range(0..3)),
+                x: z1,
+                y: 0.7 * z1 + (1.0f64 - 0.49).sqrt() * z2,
+            }
+        })
+        .collect()
+}
+
+/// A model that always predicts `ok`: a row is an error exactly when its label is `bad`.
+fn always_ok() -> impl Model<Input = Sim, Output = Probabilities> {
+    Classifier::from_fn(
+        ModelInfo::new("always-ok", "1"),
+        ["bad", "ok"],
+        |b: &[Sim]| Ok(vec![vec![0.2, 0.8]; b.len()]),
+    )
+    .unwrap()
+}
+
+/// The Clopper–Pearson 95% lower bound of a proportion `x / n`, by bisection on the
+/// binomial tail.
+fn clopper_pearson_lower(x: u64, n: u64) -> f64 {
+    if x == 0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..100 {
+        let mid = (lo + hi) / 2.0;
+        if model_check::stats::binomial_upper_tail(x, n, mid) < 0.025 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[test]
+fn under_the_null_no_slice_is_reported_in_more_than_q_of_runs() {
+    use model_check::discover::Adjustment;
+    use rand::RngExt;
+    // 1,000 seeded runs: errors Bernoulli(0.2) independent of every feature; conjunctions up
+    // to 3 features (the copy and the copula included), five bins per number.
+    let runs = 1000;
+    let mut rng = model_check::rng::seeded_rng(20261203);
+    let (mut any_by, mut any_bh) = (0u64, 0u64);
+    let mut family = 0;
+    for _ in 0..runs {
+        let rows = sim_rows(600, &mut rng);
+        let labels: Vec<&str> = (0..600)
+            .map(|_| {
+                if rng.random_range(0.0..1.0) < 0.2 {
+                    "bad"
+                } else {
+                    "ok"
+                }
+            })
+            .collect();
+        let data = Dataset::from_rows(rows, Labels::classes(labels).unwrap()).unwrap();
+        let model = always_ok();
+        let by = discover(&model, &data).max_terms(3).bins(5).run().unwrap();
+        family = by.family;
+        any_by += u64::from(!by.findings.is_empty());
+        let bh = discover(&model, &data)
+            .max_terms(3)
+            .bins(5)
+            .adjustment(Adjustment::BenjaminiHochberg)
+            .run()
+            .unwrap();
+        any_bh += u64::from(!bh.findings.is_empty());
+    }
+    let share = any_by as f64 / runs as f64;
+    println!(
+        "null: {any_by} of {runs} runs report a slice with Benjamini–Yekutieli ({share:.3}), {any_bh} with Benjamini–Hochberg; family of {family} tests"
+    );
+    assert!(
+        clopper_pearson_lower(any_by, runs) <= 0.05,
+        "{any_by} of {runs} runs report a slice"
+    );
+}
+
+#[test]
+fn a_planted_pocket_is_found_in_at_least_90_percent_of_runs() {
+    use rand::RngExt;
+    // The pocket: a = l0 and b = l0 (1/4 × 1/5 = 5% of rows), error 0.4 against 0.15.
+    let runs = 100;
+    let mut rng = model_check::rng::seeded_rng(20261204);
+    let (mut found, mut false_share) = (0u64, 0.0);
+    for _ in 0..runs {
+        let rows = sim_rows(5000, &mut rng);
+        let pocket: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].a == "l0" && rows[i].b == "l0")
+            .collect();
+        let labels: Vec<&str> = (0..rows.len())
+            .map(|i| {
+                let p = if pocket.binary_search(&i).is_ok() {
+                    0.4
+                } else {
+                    0.15
+                };
+                if rng.random_range(0.0..1.0) < p {
+                    "bad"
+                } else {
+                    "ok"
+                }
+            })
+            .collect();
+        let data = Dataset::from_rows(rows, Labels::classes(labels).unwrap()).unwrap();
+        let report = discover(&always_ok(), &data)
+            .max_terms(3)
+            .bins(5)
+            .run()
+            .unwrap();
+        let jaccard = |rows: &[usize]| {
+            let inter = rows
+                .iter()
+                .filter(|r| pocket.binary_search(r).is_ok())
+                .count();
+            inter as f64 / (rows.len() + pocket.len() - inter) as f64
+        };
+        found += u64::from(report.findings.iter().any(|f| jaccard(&f.rows) >= 0.9));
+        // A finding is false when none of its descriptions conditions on the pocket's levels.
+        let conditions_on_pocket = |d: &str| {
+            ["a = l0", "a_copy = copy 0", "b = l0"]
+                .iter()
+                .any(|t| d.contains(t))
+        };
+        let false_findings = report
+            .findings
+            .iter()
+            .filter(|f| !f.descriptions.iter().any(|d| conditions_on_pocket(d)))
+            .count();
+        false_share += false_findings as f64 / report.findings.len().max(1) as f64;
+    }
+    println!(
+        "power: the pocket found in {found} of {runs} runs; mean false-discovery proportion {:.3}",
+        false_share / runs as f64
+    );
+    assert!(found >= 90, "found in {found} of {runs} runs");
+}
