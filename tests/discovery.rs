@@ -4,36 +4,9 @@
 
 mod common;
 
-use common::{Customer, oracle, telco};
+use common::peer_split;
 use model_check::discover::{SliceMetric, SliceReport, discover};
 use model_check::prelude::*;
-
-/// The 2,110 test rows of the peers' split, in the exported order, and their model.
-fn peer_split() -> (
-    Dataset<Customer>,
-    impl Model<Input = Customer, Output = Probabilities>,
-) {
-    let all = telco("churn");
-    let table = PredictionTable::binary_csv(
-        ModelInfo::new("peers-lr", "sklearn"),
-        oracle("telco_peer_split.csv"),
-        "rownames",
-        "p_yes",
-        ["No", "Yes"],
-    )
-    .unwrap();
-    let ids: Vec<String> = std::fs::read_to_string(oracle("telco_peer_split.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').next().unwrap().to_string())
-        .collect();
-    let position: std::collections::HashMap<&str, usize> =
-        (0..all.len()).map(|i| (all.id(i).unwrap(), i)).collect();
-    let rows: Vec<usize> = ids.iter().map(|id| position[id.as_str()]).collect();
-    let test = all.subset(&rows).unwrap().named("telco test split");
-    (test, table.keyed_by(|c: &Customer| c.rownames.to_string()))
-}
 
 fn find<'r>(
     report: &'r SliceReport,
@@ -251,4 +224,40 @@ fn a_planted_pocket_is_found_in_at_least_90_percent_of_runs() {
         false_share / runs as f64
     );
     assert!(found >= 90, "found in {found} of {runs} runs");
+}
+
+/// What discovery prints for the peers' model: the `#[model_test]`s of its first five
+/// findings on the recall of `Yes`, as committed in `tests/discovered.rs`.
+fn generated_tests() -> String {
+    let (data, model) = peer_split();
+    let metric = SliceMetric::Recall("Yes".into());
+    let report = discover(&model, &data)
+        .metric(metric.clone())
+        .run()
+        .unwrap();
+    report.findings[..5]
+        .iter()
+        .map(|f| f.model_test_for(&metric, "Customer", "peer_model()", "&*PEER_SPLIT"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_committed_discovered_tests_are_what_discovery_prints() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/discovered.rs");
+    let file = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("// BEGIN GENERATED\n", "// END GENERATED\n");
+    let start = file.find(begin).expect("a generated region") + begin.len();
+    let stop = file.find(end).expect("its end");
+    let generated = generated_tests();
+    if std::env::var_os("MODEL_CHECK_WRITE_DISCOVERED").is_some() {
+        let rewritten = format!("{}{generated}{}", &file[..start], &file[stop..]);
+        std::fs::write(path, rewritten).unwrap();
+        return;
+    }
+    assert_eq!(
+        &file[start..stop],
+        generated,
+        "tests/discovered.rs is stale: rerun with MODEL_CHECK_WRITE_DISCOVERED=1"
+    );
 }

@@ -700,7 +700,9 @@ impl SliceFinding {
 
     /// A ready `#[model_test]` that guards this pocket: the metric may not get worse than
     /// the 99.9% Wilson bound of today's failure rate (so it passes today, and fails if the
-    /// pocket worsens). `model` and `data` are the expressions the test calls.
+    /// pocket worsens). Where every row of the pocket fails today, such a guard could never
+    /// fail: the test then states the rate elsewhere as a target and is `ignore`d until the
+    /// pocket is fixed. `model` and `data` are the expressions the test calls.
     pub fn model_test(&self, row_type: &str, model: &str, data: &str) -> String {
         self.model_test_for(&SliceMetric::ErrorRate, row_type, model, data)
     }
@@ -720,12 +722,37 @@ impl SliceFinding {
             .min(1.0);
         let floor = |x: f64| (x * 1000.0).floor() / 1000.0;
         let ceil = |x: f64| (x * 1000.0).ceil() / 1000.0;
-        let expectation = match metric {
-            SliceMetric::ErrorRate => format!("accuracy().at_least({})", floor(1.0 - upper)),
-            SliceMetric::Recall(c) => format!("recall({c:?}).at_least({})", floor(1.0 - upper)),
-            SliceMetric::FalsePositiveRate(c) => {
-                format!("false_positive_rate({c:?}).at_most({})", ceil(upper))
+        // A guard at 0 (every row fails today) could never fail: the test states a target
+        // instead — the rate elsewhere — and is ignored until the pocket is fixed.
+        let (guard, vacuous) = match metric {
+            SliceMetric::ErrorRate | SliceMetric::Recall(_) => {
+                let at = floor(1.0 - upper);
+                if at <= 0.0 {
+                    (floor(1.0 - self.rest_rate), true)
+                } else {
+                    (at, false)
+                }
             }
+            SliceMetric::FalsePositiveRate(_) => {
+                let at = ceil(upper);
+                if at >= 1.0 {
+                    (ceil(self.rest_rate), true)
+                } else {
+                    (at, false)
+                }
+            }
+        };
+        let expectation = match metric {
+            SliceMetric::ErrorRate => format!("accuracy().at_least({guard})"),
+            SliceMetric::Recall(c) => format!("recall({c:?}).at_least({guard})"),
+            SliceMetric::FalsePositiveRate(c) => {
+                format!("false_positive_rate({c:?}).at_most({guard})")
+            }
+        };
+        let attribute = if vacuous {
+            "#[model_test(tags = [\"discovered\"], ignore = \"a target: the pocket fails on every row today\")]"
+        } else {
+            "#[model_test(tags = [\"discovered\"])]"
         };
         let name: String = self.descriptions[0]
             .chars()
@@ -742,8 +769,8 @@ impl SliceFinding {
             .collect::<Vec<_>>()
             .join("_");
         format!(
-            "/// Found by slice discovery: {} ({} rows, {} of them {}: {}, against {} elsewhere; adjusted p = {}).\n#[model_test(tags = [\"discovered\"])]\nfn pocket_{name}() -> Check {{\n    check({model}, {data})\n        .on({})\n        .expect({expectation})\n}}\n",
-            self.descriptions.join(" = "),
+            "/// Found by slice discovery: {} ({} rows, {} of them {}: {}, against {} elsewhere; adjusted p = {}).\n{attribute}\nfn pocket_{name}() -> Check {{\n    check({model}, {data})\n{}\n        .expect({expectation})\n}}\n",
+            self.descriptions.join("; the same rows: "),
             self.n,
             self.failures,
             match metric {
@@ -754,8 +781,24 @@ impl SliceFinding {
             crate::fmt::percent(self.rate),
             crate::fmt::percent(self.rest_rate),
             crate::fmt::p_value(self.adjusted_p),
-            self.cohort_code(row_type),
+            self.on_line(row_type),
         )
+    }
+
+    /// The `.on(…)` line of the generated test, laid out as rustfmt lays it out: one line
+    /// when it fits in 100 columns, else one `.and(…)` per line.
+    fn on_line(&self, row_type: &str) -> String {
+        let one = format!("        .on({})", self.cohort_code(row_type));
+        if one.chars().count() <= 100 {
+            return one;
+        }
+        let terms = &self.conditions[0];
+        let mut lines = format!("        .on({}", terms[0].code(row_type));
+        for t in &terms[1..] {
+            lines.push_str(&format!("\n            .and({})", t.code(row_type)));
+        }
+        lines.push(')');
+        lines
     }
 }
 

@@ -85,3 +85,36 @@ pub fn telco_logistic(
     })
     .unwrap()
 }
+
+/// The 2,110 test rows of the split Giskard and Deepchecks were run on (70/30, seed 0,
+/// stratified; `tests/oracles/telco_peer_split.py`), in the exported order, and that
+/// scikit-learn logistic regression served from its exported predictions.
+pub fn peer_split() -> (
+    Dataset<Customer>,
+    impl Model<Input = Customer, Output = Probabilities> + 'static,
+) {
+    let all = telco("churn");
+    let table = PredictionTable::binary_csv(
+        ModelInfo::new("peers-lr", "sklearn"),
+        oracle("telco_peer_split.csv"),
+        "rownames",
+        "p_yes",
+        ["No", "Yes"],
+    )
+    .expect("the exported predictions load");
+    let ids: Vec<String> = std::fs::read_to_string(oracle("telco_peer_split.csv"))
+        .expect("the export is there")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or_default().to_string())
+        .collect();
+    let position: std::collections::HashMap<&str, usize> = (0..all.len())
+        .map(|i| (all.id(i).unwrap_or_default(), i))
+        .collect();
+    let rows: Vec<usize> = ids.iter().map(|id| position[id.as_str()]).collect();
+    let test = all
+        .subset(&rows)
+        .expect("rows of Telco")
+        .named("telco test split");
+    (test, table.keyed_by(|c: &Customer| c.rownames.to_string()))
+}
