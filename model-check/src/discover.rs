@@ -56,9 +56,14 @@
 //! assert_eq!(top.descriptions[0], "region = north and plan = premium");
 //! assert_eq!(top.n, 250);
 //! assert!(top.adjusted_p <= 1e-10);
-//! assert!(top.model_test("Applicant", "model()", "data()").contains(
-//!     ".on(Cohort::category(Applicant::REGION, \"north\").and(Cohort::category(Applicant::PLAN, \"premium\")))"
-//! ));
+//! assert_eq!(
+//!     top.cohort_code("Applicant"),
+//!     "Cohort::category(Applicant::REGION, \"north\").and(Cohort::category(Applicant::PLAN, \"premium\"))"
+//! );
+//! // Printed as a test to paste: a guard at the 99.9% bound of today's error rate.
+//! let test = top.model_test("Applicant", "model()", "data()");
+//! assert!(test.contains("#[model_test(tags = [\"discovered\"])]"));
+//! assert!(test.contains(".expect(accuracy().at_least("));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
