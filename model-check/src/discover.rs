@@ -31,7 +31,7 @@
 //! #[derive(Features)]
 //! struct Applicant { region: String, plan: String, age: f64 }
 //!
-//! // The model errs on 1 applicant in 10, but on 2 in 3 premium applicants from the north.
+//! // The model errs on 1 applicant in 10, but on 4 in 5 premium applicants from the north.
 //! let rows: Vec<Applicant> = (0..3000)
 //!     .map(|i| Applicant {
 //!         region: ["north", "south", "east", "west"][i % 4].into(),
@@ -44,7 +44,7 @@
 //!     .enumerate()
 //!     .map(|(i, a)| {
 //!         let pocket = a.region == "north" && a.plan == "premium";
-//!         if (pocket && i % 3 != 0) || (!pocket && i % 10 == 7) { "no" } else { "yes" }
+//!         if (pocket && i % 5 != 0) || (!pocket && i % 10 == 7) { "no" } else { "yes" }
 //!     })
 //!     .collect();
 //! let data = Dataset::from_rows(rows, Labels::classes(labels)?)?;
