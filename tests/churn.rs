@@ -181,3 +181,26 @@ fn a_random_forest_upgrade_loses_recall_among_seniors() {
         "{senior_recall}"
     );
 }
+
+#[test]
+fn discovery_finds_the_customers_without_internet_first_as_one_pocket() {
+    use model_check::discover::{SliceMetric, discover};
+    let report = discover(&TRAINED.0, &TRAINED.1)
+        .metric(SliceMetric::Recall("Yes".into()))
+        .run()
+        .unwrap();
+    assert_eq!((report.rows, report.failures), (476, 218));
+    assert_eq!(report.findings.len(), 33, "{report}");
+    let first = &report.findings[0];
+    assert_eq!(first.descriptions.len(), 7);
+    assert_eq!(first.descriptions[0], "internet_service = No");
+    assert_eq!((first.failures, first.n), (31, 31));
+    assert!(first.adjusted_p < 1e-8);
+    // No other finding is the same rows under another name.
+    let same: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rows == first.rows)
+        .collect();
+    assert_eq!(same.len(), 1);
+}

@@ -69,7 +69,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
 
 use crate::cohort::{Codes, EvalError, Mask};
 use crate::data::{DataError, Dataset, Features, Kind, NumberType, Value};
@@ -438,51 +437,52 @@ struct Search<'t> {
 /// A conjunction of terms (indices into the terms, by ascending feature) and its rows.
 struct Candidate {
     terms: Vec<usize>,
-    mask: Arc<Mask>,
     n: u64,
     failures: u64,
+    /// Equal for candidates with the same rows ([`Mask::and_counts`]); masks are rebuilt
+    /// from the terms only for what is reported, so memory stays at the terms' masks.
+    fingerprint: u64,
 }
 
 impl Search<'_> {
     /// Every conjunction of up to `max_terms` terms of distinct features with enough rows.
     fn candidates(&self, max_terms: usize) -> Vec<Candidate> {
-        let supported = |mask: &Mask| {
-            let n = mask.count() as u64;
-            (n >= self.min_support && n < self.total).then_some(n)
-        };
+        let supported = |n: u64| n >= self.min_support && n < self.total;
+        let everything = Mask::full(self.failure.len());
         let mut all: Vec<Candidate> = Vec::new();
         let mut level: Vec<usize> = Vec::new();
         for (t, term) in self.terms.iter().enumerate() {
-            if let Some(n) = supported(&term.mask) {
+            let (n, failures, fingerprint) = term.mask.and_counts(&everything, self.failure);
+            if supported(n) {
                 level.push(all.len());
                 all.push(Candidate {
                     terms: vec![t],
-                    mask: Arc::new(term.mask.clone()),
                     n,
-                    failures: term.mask.and(self.failure).count() as u64,
+                    failures,
+                    fingerprint,
                 });
             }
         }
-        let singles = level.clone();
+        let singles: Vec<usize> = level.iter().map(|&c| all[c].terms[0]).collect();
         for _ in 1..max_terms {
             let mut next = Vec::new();
             for &c in &level {
                 let last_feature = self.terms[*all[c].terms.last().expect("a term")].feature;
-                for &s in &singles {
-                    let t = all[s].terms[0];
+                let mask = self.mask_of(&all[c].terms);
+                for &t in &singles {
                     if self.terms[t].feature <= last_feature {
                         continue;
                     }
-                    let mask = all[c].mask.and(&self.terms[t].mask);
-                    if let Some(n) = supported(&mask) {
+                    let (n, failures, fingerprint) =
+                        mask.and_counts(&self.terms[t].mask, self.failure);
+                    if supported(n) {
                         let mut terms = all[c].terms.clone();
                         terms.push(t);
-                        let failures = mask.and(self.failure).count() as u64;
                         next.push(Candidate {
                             terms,
-                            mask: Arc::new(mask),
                             n,
                             failures,
+                            fingerprint,
                         });
                     }
                 }
@@ -491,6 +491,15 @@ impl Search<'_> {
             all.extend(next);
         }
         all
+    }
+
+    /// The rows of a conjunction of terms.
+    fn mask_of(&self, terms: &[usize]) -> Mask {
+        let mut mask = self.terms[terms[0]].mask.clone();
+        for &t in &terms[1..] {
+            mask = mask.and(&self.terms[t].mask);
+        }
+        mask
     }
 
     fn describe(&self, c: &Candidate) -> String {
@@ -557,20 +566,32 @@ impl Search<'_> {
                 reported[child] = false;
             }
         }
-        // One pocket, one finding: candidates with identical rows share it.
-        let mut pockets: HashMap<&Mask, Vec<usize>> = HashMap::new();
+        // One pocket, one finding: candidates with identical rows share it (same
+        // fingerprint and counts, then the same rows, checked exactly).
+        let mut pockets: HashMap<(u64, u64, u64), Vec<usize>> = HashMap::new();
         for (i, c) in candidates.iter().enumerate() {
-            pockets.entry(&*c.mask).or_default().push(i);
+            pockets
+                .entry((c.fingerprint, c.n, c.failures))
+                .or_default()
+                .push(i);
         }
-        let mut seen: std::collections::HashSet<&Mask> = Default::default();
+        let mut taken = vec![false; candidates.len()];
         let mut findings = Vec::new();
         for (i, c) in candidates.iter().enumerate() {
-            if !reported[i] || !seen.insert(&*c.mask) {
+            if !reported[i] || taken[i] {
                 continue;
+            }
+            let mask = self.mask_of(&c.terms);
+            let same: Vec<usize> = pockets[&(c.fingerprint, c.n, c.failures)]
+                .iter()
+                .copied()
+                .filter(|&j| j == i || self.mask_of(&candidates[j].terms) == mask)
+                .collect();
+            for &j in &same {
+                taken[j] = true;
             }
             // Every shortest description of these rows (a conjunction that restates a
             // single term's rows adds nothing).
-            let same = &pockets[&*c.mask];
             let shortest = same
                 .iter()
                 .map(|&j| candidates[j].terms.len())
@@ -582,7 +603,6 @@ impl Search<'_> {
                 .filter(|&j| candidates[j].terms.len() == shortest)
                 .collect();
             members.sort_unstable();
-            let first = &candidates[members[0]];
             let rest_n = self.total - c.n;
             let rest_failures = self.failures - c.failures;
             findings.push(SliceFinding {
@@ -617,7 +637,7 @@ impl Search<'_> {
                     }),
                 p: p[i],
                 adjusted_p: adjusted[i],
-                rows: first.mask.rows(),
+                rows: mask.rows(),
             });
         }
         findings.sort_by(|a, b| {
@@ -807,8 +827,13 @@ impl SliceFinding {
     }
 }
 
-impl fmt::Display for SliceReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SliceReport {
+    /// The report with only its `k` worst findings listed (and how many more there are).
+    pub fn top(&self, k: usize) -> impl fmt::Display + '_ {
+        Top { report: self, k }
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, k: usize) -> fmt::Result {
         writeln!(
             f,
             "slice discovery: {} over {} rows ({} failures, {}); {} candidate slices, {} tests, {} at q = {}: {} pocket{}",
@@ -826,7 +851,7 @@ impl fmt::Display for SliceReport {
             self.findings.len(),
             if self.findings.len() == 1 { "" } else { "s" },
         )?;
-        for finding in &self.findings {
+        for finding in self.findings.iter().take(k) {
             writeln!(
                 f,
                 "  {}: {} of {} ({}, CI {}–{}) vs {} elsewhere; difference {} to {}; adjusted p = {}",
@@ -845,6 +870,26 @@ impl fmt::Display for SliceReport {
                 writeln!(f, "      the same rows: {other}")?;
             }
         }
+        if self.findings.len() > k {
+            writeln!(f, "  … and {} more", self.findings.len() - k)?;
+        }
         Ok(())
+    }
+}
+
+struct Top<'r> {
+    report: &'r SliceReport,
+    k: usize,
+}
+
+impl fmt::Display for Top<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.report.write(f, self.k)
+    }
+}
+
+impl fmt::Display for SliceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, usize::MAX)
     }
 }

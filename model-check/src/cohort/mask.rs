@@ -39,6 +39,11 @@ impl Mask {
         Mask::from_fn(len, |_| true)
     }
 
+    /// The rows the mask is over (in it or not).
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Whether row `i` is in the mask.
     pub(crate) fn contains(&self, i: usize) -> bool {
         i < self.len && self.words[i / 64] >> (i % 64) & 1 == 1
@@ -65,6 +70,37 @@ impl Mask {
                 .collect(),
             len: self.len,
         }
+    }
+
+    /// How many rows are in both, how many of those are in `third` too, and a fingerprint
+    /// of the rows in both (equal sets of rows have equal fingerprints) — in one pass,
+    /// without building the intersection.
+    pub(crate) fn and_counts(&self, other: &Mask, third: &Mask) -> (u64, u64, u64) {
+        let (mut n, mut k, mut print) = (0u64, 0u64, 0u64);
+        for (w, ((&a, &b), &c)) in self
+            .words
+            .iter()
+            .zip(&other.words)
+            .zip(&third.words)
+            .enumerate()
+        {
+            let both = a & b;
+            n += u64::from(both.count_ones());
+            k += u64::from((both & c).count_ones());
+            print = print.wrapping_add(fingerprint_word(both, w));
+        }
+        (n, k, print)
+    }
+
+    /// The fingerprint of the mask's rows (see [`and_counts`](Mask::and_counts)).
+    #[cfg(test)]
+    fn fingerprint(&self) -> u64 {
+        self.words
+            .iter()
+            .enumerate()
+            .fold(0u64, |print, (w, &word)| {
+                print.wrapping_add(fingerprint_word(word, w))
+            })
     }
 
     /// Rows in both.
@@ -101,6 +137,18 @@ impl Mask {
         }
         rows
     }
+}
+
+/// One word's share of a mask's fingerprint: a mix of the word and its position (the
+/// SplitMix64 finaliser), summed over words.
+fn fingerprint_word(word: u64, position: usize) -> u64 {
+    if word == 0 {
+        return 0;
+    }
+    let mut z = word ^ (position as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A categorical column as codes: `codes[row]` indexes `levels`, or is [`Codes::MISSING`].
@@ -190,6 +238,10 @@ mod tests {
             assert_eq!(a.not().rows(), not_a);
             assert_eq!(a.not().not(), a);
             assert_eq!(Mask::full(len).count(), len);
+            let (n, k, print) = a.and_counts(&b, &Mask::from_rows(len, &[3]));
+            assert_eq!((n, k), (a.and(&b).count() as u64, u64::from(len > 3)));
+            assert_eq!(print, a.and(&b).fingerprint());
+            assert_ne!(a.fingerprint(), a.not().fingerprint());
             assert!(!a.contains(len));
         }
     }
