@@ -56,6 +56,18 @@ fn the_no_internet_service_pocket_is_one_finding_with_every_description() {
     );
     assert!(pocket.adjusted_p < 1e-6, "{}", pocket.adjusted_p);
     assert!(report.model_calls <= 2110_u64.div_ceil(4096) + 1);
+    // Exported for relabelling: one line per (row, pocket), with the Telco row ids.
+    let csv = report.to_csv(&data);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "row,id,slice");
+    let rows: usize = report.findings.iter().map(|f| f.rows.len()).sum();
+    assert_eq!(lines.len(), rows + 1);
+    let first = &report.findings[0];
+    let id = data.id(first.rows[0]).unwrap();
+    assert_eq!(
+        lines[1],
+        format!("{},{id},{}", first.rows[0], first.descriptions[0])
+    );
 }
 
 /// A row of the simulations: four categorical features (one a relabelled copy of another, so
@@ -262,4 +274,64 @@ fn the_committed_discovered_tests_are_what_discovery_prints() {
         generated,
         "tests/discovered.rs is stale: rerun with MODEL_CHECK_WRITE_DISCOVERED=1"
     );
+}
+
+#[test]
+fn outlier_tags_are_tukeys_fences_on_numpys_percentiles() {
+    use model_check::discover::SuggestedTags;
+    #[derive(Features)]
+    struct Row {
+        lognormal: Option<f64>,
+        student: Option<f64>,
+        counts: Option<f64>,
+    }
+    let text = std::fs::read_to_string(common::oracle("tukey.json")).unwrap();
+    let oracle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let column = |name: &str| -> Vec<Option<f64>> {
+        oracle["columns"][name]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64())
+            .collect()
+    };
+    let (a, b, c) = (column("lognormal"), column("student"), column("counts"));
+    let rows: Vec<Row> = (0..a.len())
+        .map(|i| Row {
+            lognormal: a[i],
+            student: b[i],
+            counts: c[i],
+        })
+        .collect();
+    let data = Dataset::from_rows(rows, Labels::classes(vec!["x"; a.len()]).unwrap()).unwrap();
+    let model = Classifier::from_fn(
+        ModelInfo::new("constant", "1"),
+        ["x", "y"],
+        |b: &[Row]| Ok(vec![vec![1.0, 0.0]; b.len()]),
+    )
+    .unwrap();
+    let tags = SuggestedTags::new().compute(&model, &data).unwrap();
+    let mut all = Vec::new();
+    for name in ["lognormal", "student", "counts"] {
+        let expected: Vec<usize> = oracle["columns"][name]["outliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as usize)
+            .collect();
+        assert!(!expected.is_empty(), "{name}");
+        let tag = format!("outlier_{name}");
+        assert_eq!(
+            tags.rows(&tag).unwrap_or_default(),
+            expected.as_slice(),
+            "{name}"
+        );
+        all.extend(expected);
+    }
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(tags.rows("outlier").unwrap(), all.as_slice());
+    assert_eq!(tags.rows("misclassified"), None);
+    let csv = tags.to_csv(&data, &["outlier"]);
+    assert_eq!(csv.lines().count(), all.len() + 1);
 }

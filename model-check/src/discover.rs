@@ -828,6 +828,30 @@ impl SliceFinding {
 }
 
 impl SliceReport {
+    /// The findings' rows as CSV, for relabelling or collecting data: `row,id,slice` — the
+    /// row's position, its id (empty without ids) and the finding's first description — one
+    /// line per (row, finding), worst finding first.
+    pub fn to_csv<R>(&self, data: &Dataset<R>) -> String {
+        let quote = |s: &str| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = String::from("row,id,slice\n");
+        for finding in &self.findings {
+            for &row in &finding.rows {
+                out.push_str(&format!(
+                    "{row},{},{}\n",
+                    quote(data.id(row).unwrap_or_default()),
+                    quote(&finding.descriptions[0])
+                ));
+            }
+        }
+        out
+    }
+
     /// The report with only its `k` worst findings listed (and how many more there are).
     pub fn top(&self, k: usize) -> impl fmt::Display + '_ {
         Top { report: self, k }
@@ -891,5 +915,205 @@ impl fmt::Display for Top<'_> {
 impl fmt::Display for SliceReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write(f, usize::MAX)
+    }
+}
+
+/// Tags suggested from one prediction per row, usable as cohorts once applied
+/// ([`SuggestedTags::apply`], then `Cohort::tag("misclassified")`):
+///
+/// - `misclassified`: the predicted class is not the label;
+/// - `label_<class>` and `predicted_<class>` for each class;
+/// - `low_confidence`: the predicted class's probability is below 0.6
+///   ([`low_confidence_below`](SuggestedTags::low_confidence_below));
+/// - `high_confidence_mistake`: misclassified with a probability of at least 0.9
+///   ([`confident_at`](SuggestedTags::confident_at));
+/// - `outlier` and `outlier_<feature>`: a numeric value outside Tukey's fences
+///   `[Q1 − 1.5·IQR, Q3 + 1.5·IQR]`, quartiles by `numpy.percentile`'s linear rule over the
+///   feature's present values.
+///
+/// ```
+/// use model_check::discover::SuggestedTags;
+/// use model_check::prelude::*;
+///
+/// #[derive(Features)]
+/// struct Row { x: f64 }
+///
+/// let rows: Vec<Row> = [1.0, 2.0, 3.0, 4.0, 100.0].into_iter().map(|x| Row { x }).collect();
+/// let mut data = Dataset::from_rows(rows, Labels::classes(["a", "a", "b", "b", "b"])?)?;
+/// let model = Classifier::from_fn(ModelInfo::new("m", "1"), ["a", "b"], |b: &[Row]| {
+///     Ok(b.iter().map(|r| if r.x < 2.5 { vec![0.95, 0.05] } else { vec![0.55, 0.45] }).collect())
+/// })?;
+/// let tags = SuggestedTags::new().compute(&model, &data)?;
+/// assert_eq!(tags.rows("misclassified"), Some(&[2, 3, 4][..]));
+/// assert_eq!(tags.rows("low_confidence"), Some(&[2, 3, 4][..]));
+/// assert_eq!(tags.rows("outlier_x"), Some(&[4][..]));
+/// tags.apply(&mut data)?;
+/// assert_eq!(Cohort::tag("outlier").rows(&data)?, [4]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SuggestedTags {
+    low_confidence: f64,
+    confident: f64,
+    fence: f64,
+}
+
+impl Default for SuggestedTags {
+    fn default() -> Self {
+        SuggestedTags::new()
+    }
+}
+
+impl SuggestedTags {
+    /// The defaults: low confidence below 0.6, confident mistakes at 0.9, fences at 1.5 IQR.
+    pub fn new() -> Self {
+        SuggestedTags {
+            low_confidence: 0.6,
+            confident: 0.9,
+            fence: 1.5,
+        }
+    }
+
+    /// `low_confidence` below this probability of the predicted class.
+    pub fn low_confidence_below(mut self, p: f64) -> Self {
+        self.low_confidence = p;
+        self
+    }
+
+    /// `high_confidence_mistake` at or above this probability of the predicted class.
+    pub fn confident_at(mut self, p: f64) -> Self {
+        self.confident = p;
+        self
+    }
+
+    /// Tukey's fences at this many interquartile ranges (1.5 by default).
+    pub fn fences(mut self, iqr: f64) -> Self {
+        self.fence = iqr;
+        self
+    }
+
+    /// Predicts every row once and computes the tags.
+    pub fn compute<M, R>(&self, model: &M, data: &Dataset<R>) -> Result<Tags, EvalError>
+    where
+        M: Model<Input = R, Output = Probabilities>,
+        R: Features,
+    {
+        let (Some(classes), Some(index)) =
+            (data.labels().class_names(), data.labels().class_indices())
+        else {
+            return Err(EvalError::Data(DataError::Setting {
+                reason: format!("dataset `{}` has no class labels to tag by", data.name()),
+            }));
+        };
+        let mut calls = 0;
+        let outputs = crate::model::predict_batched(model, data.rows(), &mut calls, |i| i)?;
+        let mut tags: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        let mut tag = |name: String, row: usize| tags.entry(name).or_default().push(row);
+        for (row, output) in outputs.iter().enumerate() {
+            let label = classes[index[row] as usize].as_str();
+            let (predicted, confidence) = (output.label(), output.confidence());
+            tag(format!("label_{label}"), row);
+            tag(format!("predicted_{predicted}"), row);
+            if predicted != label {
+                tag("misclassified".into(), row);
+                if confidence >= self.confident {
+                    tag("high_confidence_mistake".into(), row);
+                }
+            }
+            if confidence < self.low_confidence {
+                tag("low_confidence".into(), row);
+            }
+        }
+        let mut outliers = Vec::new();
+        for (feature, spec) in R::SCHEMA.iter().enumerate() {
+            if !spec.is_numeric() {
+                continue;
+            }
+            let values: Vec<Option<f64>> = data
+                .rows()
+                .iter()
+                .map(|r| r.value(feature).as_number())
+                .collect();
+            let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+            if sorted.len() < 4 {
+                continue;
+            }
+            sorted.sort_by(f64::total_cmp);
+            let (q1, q3) = (
+                crate::stats::quantile(&sorted, 0.25),
+                crate::stats::quantile(&sorted, 0.75),
+            );
+            let (lo, hi) = (q1 - self.fence * (q3 - q1), q3 + self.fence * (q3 - q1));
+            let rows: Vec<usize> = (0..values.len())
+                .filter(|&r| values[r].is_some_and(|x| x < lo || x > hi))
+                .collect();
+            if !rows.is_empty() {
+                outliers.extend(&rows);
+                tags.insert(format!("outlier_{}", spec.name()), rows);
+            }
+        }
+        if !outliers.is_empty() {
+            outliers.sort_unstable();
+            outliers.dedup();
+            tags.insert("outlier".into(), outliers);
+        }
+        Ok(Tags { tags })
+    }
+}
+
+/// Row tags computed by [`SuggestedTags::compute`], by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tags {
+    tags: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+impl Tags {
+    /// The rows of tag `name`, ascending; `None` when no row has it.
+    pub fn rows(&self, name: &str) -> Option<&[usize]> {
+        self.tags.get(name).map(Vec::as_slice)
+    }
+
+    /// The tag names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.tags.keys().map(String::as_str)
+    }
+
+    /// Tags the dataset's rows (replacing tags of the same names), so each tag is a cohort:
+    /// `Cohort::tag("high_confidence_mistake")`.
+    pub fn apply<R>(&self, data: &mut Dataset<R>) -> Result<(), DataError> {
+        for (name, rows) in &self.tags {
+            data.tag_rows(name.clone(), rows.iter().copied())?;
+        }
+        Ok(())
+    }
+
+    /// The tagged rows as CSV, for relabelling or collecting data: `row,id,tags` — the row's
+    /// position, its id (empty without ids) and its tags separated by `;` — one line per row
+    /// that has a tag among `names` (every tag when empty).
+    pub fn to_csv<R>(&self, data: &Dataset<R>, names: &[&str]) -> String {
+        let mut by_row: std::collections::BTreeMap<usize, Vec<&str>> = Default::default();
+        for (name, rows) in &self.tags {
+            if names.is_empty() || names.contains(&name.as_str()) {
+                for &r in rows {
+                    by_row.entry(r).or_default().push(name);
+                }
+            }
+        }
+        let quote = |s: &str| {
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_string()
+            }
+        };
+        let mut out = String::from("row,id,tags\n");
+        for (row, tags) in by_row {
+            out.push_str(&format!(
+                "{row},{},{}\n",
+                quote(data.id(row).unwrap_or_default()),
+                quote(&tags.join(";"))
+            ));
+        }
+        out
     }
 }
