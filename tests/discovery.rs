@@ -335,3 +335,25 @@ fn outlier_tags_are_tukeys_fences_on_numpys_percentiles() {
     let csv = tags.to_csv(&data, &["outlier"]);
     assert_eq!(csv.lines().count(), all.len() + 1);
 }
+
+#[test]
+fn overconfident_mistakes_have_their_pockets_too() {
+    use model_check::discover::SliceMetric;
+    let (data, model) = peer_split();
+    let report = discover(&model, &data)
+        .metric(SliceMetric::Overconfidence { at: 0.7 })
+        .run()
+        .unwrap();
+    println!("{}", report.top(8));
+    // Every reported pocket holds more confident mistakes than the rest, significantly.
+    for f in &report.findings {
+        assert!(f.rate > f.rest_rate && f.adjusted_p <= 0.05);
+    }
+    let printed = report
+        .findings
+        .first()
+        .map(|f| f.model_test_for(&report.metric, "Customer", "model()", "data()"));
+    if let Some(text) = printed {
+        assert!(text.starts_with("// Found by slice discovery"), "{text}");
+    }
+}

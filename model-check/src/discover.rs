@@ -84,6 +84,19 @@ pub enum SliceMetric {
     Recall(String),
     /// Rows whose true class is not the class; a failure is predicting it.
     FalsePositiveRate(String),
+    /// Every row; a failure is a wrong prediction made with a probability of at least `at`
+    /// (an overconfident mistake).
+    Overconfidence {
+        /// The probability of the predicted class from which a mistake is overconfident.
+        at: f64,
+    },
+    /// Every row; a failure is a right prediction made with a probability below `below`
+    /// (an underconfident answer).
+    Underconfidence {
+        /// The probability of the predicted class below which a right answer is
+        /// underconfident.
+        below: f64,
+    },
 }
 
 impl SliceMetric {
@@ -93,6 +106,12 @@ impl SliceMetric {
             SliceMetric::ErrorRate => "error rate".into(),
             SliceMetric::Recall(c) => format!("miss rate of `{c}` (1 − recall)"),
             SliceMetric::FalsePositiveRate(c) => format!("false positive rate of `{c}`"),
+            SliceMetric::Overconfidence { at } => {
+                format!("rate of mistakes at p ≥ {}", crate::fmt::exact(*at))
+            }
+            SliceMetric::Underconfidence { below } => {
+                format!("rate of right answers at p < {}", crate::fmt::exact(*below))
+            }
         }
     }
 }
@@ -253,6 +272,18 @@ where
                     Mask::from_fn(n, |r| label(r) != c && predicted(r) == c),
                 )
             }
+            SliceMetric::Overconfidence { at } => (
+                Mask::full(n),
+                Mask::from_fn(n, |r| {
+                    predicted(r) != label(r) && outputs[r].confidence() >= *at
+                }),
+            ),
+            SliceMetric::Underconfidence { below } => (
+                Mask::full(n),
+                Mask::from_fn(n, |r| {
+                    predicted(r) == label(r) && outputs[r].confidence() < *below
+                }),
+            ),
         };
         let total = eligible.count() as u64;
         let failures = failure.count() as u64;
@@ -732,7 +763,9 @@ impl SliceFinding {
         self.model_test_for(&SliceMetric::ErrorRate, row_type, model, data)
     }
 
-    /// [`model_test`](Self::model_test) for the metric the search used.
+    /// [`model_test`](Self::model_test) for the metric the search used. For the over- and
+    /// under-confidence rates, which no expectation measures yet, it prints the pocket's
+    /// cohort as a comment instead.
     pub fn model_test_for(
         &self,
         metric: &SliceMetric,
@@ -740,6 +773,20 @@ impl SliceFinding {
         model: &str,
         data: &str,
     ) -> String {
+        if let SliceMetric::Overconfidence { .. } | SliceMetric::Underconfidence { .. } = metric {
+            // No expectation measures these rates yet: the cohort, to test by hand.
+            return format!(
+                "// Found by slice discovery: {} ({} rows, {} of them {}: {}, against {} elsewhere; adjusted p = {}).\n// No expectation measures this rate yet; the pocket as a cohort:\n// {}\n",
+                self.descriptions.join("; the same rows: "),
+                self.n,
+                self.failures,
+                metric.describe(),
+                crate::fmt::percent(self.rate),
+                crate::fmt::percent(self.rest_rate),
+                crate::fmt::p_value(self.adjusted_p),
+                self.cohort_code(row_type),
+            );
+        }
         // The 99.9% bound: z = Φ⁻¹(0.9995).
         let z = crate::stats::normal_quantile(0.9995);
         let upper = crate::stats::wilson(self.failures, self.n, z)
@@ -750,7 +797,10 @@ impl SliceFinding {
         // A guard at 0 (every row fails today) could never fail: the test states a target
         // instead — the rate elsewhere — and is ignored until the pocket is fixed.
         let (guard, vacuous) = match metric {
-            SliceMetric::ErrorRate | SliceMetric::Recall(_) => {
+            SliceMetric::ErrorRate
+            | SliceMetric::Recall(_)
+            | SliceMetric::Overconfidence { .. }
+            | SliceMetric::Underconfidence { .. } => {
                 let at = floor(1.0 - upper);
                 if at <= 0.0 {
                     (floor(1.0 - self.rest_rate), true)
@@ -768,7 +818,9 @@ impl SliceFinding {
             }
         };
         let expectation = match metric {
-            SliceMetric::ErrorRate => format!("accuracy().at_least({guard})"),
+            SliceMetric::ErrorRate
+            | SliceMetric::Overconfidence { .. }
+            | SliceMetric::Underconfidence { .. } => format!("accuracy().at_least({guard})"),
             SliceMetric::Recall(c) => format!("recall({c:?}).at_least({guard})"),
             SliceMetric::FalsePositiveRate(c) => {
                 format!("false_positive_rate({c:?}).at_most({guard})")
@@ -802,6 +854,8 @@ impl SliceFinding {
                 SliceMetric::ErrorRate => "wrong",
                 SliceMetric::Recall(_) => "missed",
                 SliceMetric::FalsePositiveRate(_) => "false positives",
+                SliceMetric::Overconfidence { .. } => "confident mistakes",
+                SliceMetric::Underconfidence { .. } => "unsure right answers",
             },
             crate::fmt::percent(self.rate),
             crate::fmt::percent(self.rest_rate),
