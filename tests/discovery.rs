@@ -357,3 +357,70 @@ fn overconfident_mistakes_have_their_pockets_too() {
         assert!(text.starts_with("// Found by slice discovery"), "{text}");
     }
 }
+
+#[test]
+fn a_regressor_that_overprices_one_pocket_is_found() {
+    use model_check::discover::SliceMetric;
+    use rand::RngExt;
+    // Houses: the model overprices old houses in one district by 20% (the seed's Zillow
+    // case); elsewhere its errors are symmetric noise.
+    #[derive(Features)]
+    struct House {
+        district: String,
+        age: f64,
+        rooms: f64,
+    }
+    let mut rng = model_check::rng::seeded_rng(20261206);
+    let houses: Vec<House> = (0..3000)
+        .map(|_| House {
+            district: ["harbour", "hill", "centre", "park"][rng.random_range(0..4)].into(),
+            age: rng.random_range(0.0..100.0),
+            rooms: f64::from(rng.random_range(1..7)),
+        })
+        .collect();
+    let price = |h: &House| 100.0 + 40.0 * h.rooms - 0.3 * h.age;
+    let targets: Vec<f64> = houses
+        .iter()
+        .map(|h| price(h) + rng.random_range(-10.0..10.0))
+        .collect();
+    let data = Dataset::from_rows(houses, Labels::values(targets).unwrap()).unwrap();
+    let model = Regressor::from_fn(ModelInfo::new("pricer", "1"), move |b: &[House]| {
+        Ok(b.iter()
+            .map(|h| {
+                let overpriced = h.district == "harbour" && h.age >= 60.0;
+                price(h) * if overpriced { 1.2 } else { 1.0 }
+            })
+            .collect())
+    });
+    let report = discover(&model, &data)
+        .metric(SliceMetric::OverPrediction { by: 15.0 })
+        .thresholds()
+        .run()
+        .unwrap();
+    println!("{}", report.top(5));
+    // One slice: old houses in the harbour (the edge nearest 60 years), not four bins.
+    let top = &report.findings[0];
+    assert!(
+        top.descriptions[0].starts_with("district = harbour and age ≥ 59."),
+        "{report}"
+    );
+    assert!(top.rate > 0.9 && top.rest_rate < 0.05, "{report}");
+    let pocket: Vec<usize> = (0..data.len())
+        .filter(|&r| data.rows()[r].district == "harbour" && data.rows()[r].age >= 60.0)
+        .collect();
+    let inside = top
+        .rows
+        .iter()
+        .filter(|r| pocket.binary_search(r).is_ok())
+        .count();
+    assert!(inside as f64 / (top.rows.len() + pocket.len() - inside) as f64 >= 0.9);
+    // The default metric for a regressor is the share predicted above the target.
+    let default = discover(&model, &data).run().unwrap();
+    assert!(default.metric == SliceMetric::OverPrediction { by: 0.0 });
+    // A classifier's metric on a regressor is a clear error.
+    let err = discover(&model, &data)
+        .metric(SliceMetric::ErrorRate)
+        .run()
+        .unwrap_err();
+    assert!(err.to_string().contains("classifier's metric"), "{err}");
+}

@@ -97,6 +97,17 @@ pub enum SliceMetric {
         /// underconfident.
         below: f64,
     },
+    /// A regressor's rows; a failure is a prediction above the target by more than `by`
+    /// (the model that overprices).
+    OverPrediction {
+        /// How far above the target a prediction fails.
+        by: f64,
+    },
+    /// A regressor's rows; a failure is a prediction below the target by more than `by`.
+    UnderPrediction {
+        /// How far below the target a prediction fails.
+        by: f64,
+    },
 }
 
 impl SliceMetric {
@@ -112,7 +123,142 @@ impl SliceMetric {
             SliceMetric::Underconfidence { below } => {
                 format!("rate of right answers at p < {}", crate::fmt::exact(*below))
             }
+            SliceMetric::OverPrediction { by } => {
+                format!(
+                    "rate of predictions above the target by more than {}",
+                    crate::fmt::exact(*by)
+                )
+            }
+            SliceMetric::UnderPrediction { by } => {
+                format!(
+                    "rate of predictions below the target by more than {}",
+                    crate::fmt::exact(*by)
+                )
+            }
         }
+    }
+}
+
+/// A model output slice discovery can judge: classifier [`Probabilities`] (error rate,
+/// recall, false positives, confidence) and regressor `f64` predictions (over- and
+/// under-prediction).
+pub trait Scored: Sized {
+    /// The metric a search uses unless told.
+    const DEFAULT_METRIC: SliceMetric;
+
+    /// Per row: whether `metric` counts it, and whether it is a failure.
+    #[doc(hidden)]
+    fn failures<R>(
+        metric: &SliceMetric,
+        outputs: &[Self],
+        data: &Dataset<R>,
+    ) -> Result<Vec<(bool, bool)>, EvalError>;
+}
+
+fn setting(reason: String) -> EvalError {
+    EvalError::Data(DataError::Setting { reason })
+}
+
+impl Scored for Probabilities {
+    const DEFAULT_METRIC: SliceMetric = SliceMetric::ErrorRate;
+
+    fn failures<R>(
+        metric: &SliceMetric,
+        outputs: &[Self],
+        data: &Dataset<R>,
+    ) -> Result<Vec<(bool, bool)>, EvalError> {
+        let (Some(classes), Some(index)) =
+            (data.labels().class_names(), data.labels().class_indices())
+        else {
+            return Err(setting(format!(
+                "slice discovery of a classifier needs class labels; dataset `{}` has none",
+                data.name()
+            )));
+        };
+        let n = data.len();
+        let label = |row: usize| classes[index[row] as usize].as_str();
+        let predicted = |row: usize| outputs[row].label();
+        let class_named = |c: &String| -> Result<(), EvalError> {
+            if classes.contains(c) || outputs[0].classes().index_of(c).is_some() {
+                Ok(())
+            } else {
+                Err(setting(format!(
+                    "`{c}` is not a class of dataset `{}` (classes: {})",
+                    data.name(),
+                    classes.join(", ")
+                )))
+            }
+        };
+        let rows = |f: &dyn Fn(usize) -> (bool, bool)| (0..n).map(f).collect();
+        Ok(match metric {
+            SliceMetric::ErrorRate => rows(&|r| (true, predicted(r) != label(r))),
+            SliceMetric::Recall(c) => {
+                class_named(c)?;
+                rows(&|r| (label(r) == c, label(r) == c && predicted(r) != c))
+            }
+            SliceMetric::FalsePositiveRate(c) => {
+                class_named(c)?;
+                rows(&|r| (label(r) != c, label(r) != c && predicted(r) == c))
+            }
+            SliceMetric::Overconfidence { at } => rows(&|r| {
+                (
+                    true,
+                    predicted(r) != label(r) && outputs[r].confidence() >= *at,
+                )
+            }),
+            SliceMetric::Underconfidence { below } => rows(&|r| {
+                (
+                    true,
+                    predicted(r) == label(r) && outputs[r].confidence() < *below,
+                )
+            }),
+            SliceMetric::OverPrediction { .. } | SliceMetric::UnderPrediction { .. } => {
+                return Err(setting(format!(
+                    "{} is a regressor's metric; this model is a classifier",
+                    metric.describe()
+                )));
+            }
+        })
+    }
+}
+
+impl Scored for f64 {
+    const DEFAULT_METRIC: SliceMetric = SliceMetric::OverPrediction { by: 0.0 };
+
+    fn failures<R>(
+        metric: &SliceMetric,
+        outputs: &[Self],
+        data: &Dataset<R>,
+    ) -> Result<Vec<(bool, bool)>, EvalError> {
+        let Some(targets) = data.labels().targets() else {
+            return Err(setting(format!(
+                "slice discovery of a regressor needs numeric labels; dataset `{}` has none",
+                data.name()
+            )));
+        };
+        if let Some(r) = outputs.iter().position(|p| !p.is_finite()) {
+            return Err(EvalError::Model(crate::model::ModelError::new(
+                crate::model::ModelErrorKind::InvalidOutput {
+                    row: Some(r),
+                    reason: format!("prediction is {}", outputs[r]),
+                },
+            )));
+        }
+        let n = data.len();
+        Ok(match metric {
+            SliceMetric::OverPrediction { by } => (0..n)
+                .map(|r| (true, outputs[r] - targets[r] > *by))
+                .collect(),
+            SliceMetric::UnderPrediction { by } => (0..n)
+                .map(|r| (true, targets[r] - outputs[r] > *by))
+                .collect(),
+            other => {
+                return Err(setting(format!(
+                    "{} is a classifier's metric; this model is a regressor",
+                    other.describe()
+                )));
+            }
+        })
     }
 }
 
@@ -132,6 +278,7 @@ pub struct Discovery<'a, M: Model> {
     metric: SliceMetric,
     max_terms: usize,
     bins: usize,
+    thresholds: bool,
     min_support: MinSupport,
     q: f64,
     adjustment: Adjustment,
@@ -146,17 +293,22 @@ enum MinSupport {
 /// Starts a slice search for the pockets where `model` fails on `data`: error rate, at most
 /// 2-term conjunctions, 10 quantile bins, slices of at least 2% of the rows (and at least 20),
 /// Benjamini–Yekutieli at q = 0.05. See the [module](self) for the procedure.
+///
+/// For a regressor the default metric is [`SliceMetric::OverPrediction`] by 0: the share of
+/// rows predicted above their target.
 pub fn discover<'a, M, R>(model: &'a M, data: &'a Dataset<R>) -> Discovery<'a, M>
 where
-    M: Model<Input = R, Output = Probabilities>,
+    M: Model<Input = R>,
+    M::Output: Scored,
     R: Features,
 {
     Discovery {
         model,
         data,
-        metric: SliceMetric::ErrorRate,
+        metric: M::Output::DEFAULT_METRIC,
         max_terms: 2,
         bins: 10,
+        thresholds: false,
         min_support: MinSupport::Share(0.02),
         q: 0.05,
         adjustment: Adjustment::BenjaminiYekutieli,
@@ -165,7 +317,8 @@ where
 
 impl<'a, M, R> Discovery<'a, M>
 where
-    M: Model<Input = R, Output = Probabilities>,
+    M: Model<Input = R>,
+    M::Output: Scored,
     R: Features,
 {
     /// What counts as a failure.
@@ -177,6 +330,14 @@ where
     /// Conjunctions of up to `n` features (1 to 3).
     pub fn max_terms(mut self, n: usize) -> Self {
         self.max_terms = n;
+        self
+    }
+
+    /// Also one-sided terms at each inner bin edge (`age < 60`, `age ≥ 60`), so a pocket
+    /// beyond a threshold is one slice rather than several bins — about 2.6 times the terms
+    /// per numeric feature, so many more conjunctions.
+    pub fn thresholds(mut self) -> Self {
+        self.thresholds = true;
         self
     }
 
@@ -229,69 +390,18 @@ where
             )));
         }
         let data = self.data;
-        let (Some(classes), Some(index)) =
-            (data.labels().class_names(), data.labels().class_indices())
-        else {
-            return Err(setting(format!(
-                "slice discovery needs class labels; dataset `{}` has none",
-                data.name()
-            )));
-        };
         let mut calls = 0;
         let outputs = crate::model::predict_batched(self.model, data.rows(), &mut calls, |i| i)?;
-        let n = data.len();
-        let label = |row: usize| classes[index[row] as usize].as_str();
-        let predicted = |row: usize| outputs[row].label();
-        let class_named = |c: &String| -> Result<(), EvalError> {
-            if classes.contains(c) || outputs[0].classes().index_of(c).is_some() {
-                Ok(())
-            } else {
-                Err(setting(format!(
-                    "`{c}` is not a class of dataset `{}` (classes: {})",
-                    data.name(),
-                    classes.join(", ")
-                )))
-            }
-        };
-        let (eligible, failure) = match &self.metric {
-            SliceMetric::ErrorRate => (
-                Mask::full(n),
-                Mask::from_fn(n, |r| predicted(r) != label(r)),
-            ),
-            SliceMetric::Recall(c) => {
-                class_named(c)?;
-                (
-                    Mask::from_fn(n, |r| label(r) == c),
-                    Mask::from_fn(n, |r| label(r) == c && predicted(r) != c),
-                )
-            }
-            SliceMetric::FalsePositiveRate(c) => {
-                class_named(c)?;
-                (
-                    Mask::from_fn(n, |r| label(r) != c),
-                    Mask::from_fn(n, |r| label(r) != c && predicted(r) == c),
-                )
-            }
-            SliceMetric::Overconfidence { at } => (
-                Mask::full(n),
-                Mask::from_fn(n, |r| {
-                    predicted(r) != label(r) && outputs[r].confidence() >= *at
-                }),
-            ),
-            SliceMetric::Underconfidence { below } => (
-                Mask::full(n),
-                Mask::from_fn(n, |r| {
-                    predicted(r) == label(r) && outputs[r].confidence() < *below
-                }),
-            ),
-        };
+        let judged = M::Output::failures(&self.metric, &outputs, data)?;
+        let eligible = Mask::from_fn(judged.len(), |r| judged[r].0);
+        let failure = Mask::from_fn(judged.len(), |r| judged[r].1);
         let total = eligible.count() as u64;
         let failures = failure.count() as u64;
         let min_support = match self.min_support {
             MinSupport::Share(s) => ((s * total as f64).ceil() as u64).max(20),
             MinSupport::Rows(r) => r.max(1),
         };
-        let terms = terms(data, self.bins, &eligible);
+        let terms = terms(data, self.bins, self.thresholds, &eligible);
         let search = Search {
             terms: &terms,
             failure: &failure,
@@ -391,7 +501,12 @@ impl Term {
 }
 
 /// The terms of every feature, their masks restricted to `eligible`.
-fn terms<R: Features>(data: &Dataset<R>, bins: usize, eligible: &Mask) -> Vec<Term> {
+fn terms<R: Features>(
+    data: &Dataset<R>,
+    bins: usize,
+    thresholds: bool,
+    eligible: &Mask,
+) -> Vec<Term> {
     let n = data.len();
     let rows = data.rows();
     let mut terms = Vec::new();
@@ -443,7 +558,19 @@ fn terms<R: Features>(data: &Dataset<R>, bins: usize, eligible: &Mask) -> Vec<Te
                     .chain(edges.iter().copied().map(Some))
                     .zip(edges.iter().copied().map(Some).chain(std::iter::once(None)))
                     .collect();
-                for (lo, hi) in bounds {
+                let mut ranges = bounds;
+                if thresholds && edges.len() > 1 {
+                    // Below and from each inner edge (the outer bins already are one-sided).
+                    for (k, &e) in edges.iter().enumerate() {
+                        if k > 0 {
+                            ranges.push((None, Some(e)));
+                        }
+                        if k + 1 < edges.len() {
+                            ranges.push((Some(e), None));
+                        }
+                    }
+                }
+                for (lo, hi) in ranges {
                     let mask = Mask::from_fn(n, |r| {
                         values[r].is_some_and(|x| {
                             lo.is_none_or(|lo| x >= lo) && hi.is_none_or(|hi| x < hi)
@@ -773,7 +900,11 @@ impl SliceFinding {
         model: &str,
         data: &str,
     ) -> String {
-        if let SliceMetric::Overconfidence { .. } | SliceMetric::Underconfidence { .. } = metric {
+        if let SliceMetric::Overconfidence { .. }
+        | SliceMetric::Underconfidence { .. }
+        | SliceMetric::OverPrediction { .. }
+        | SliceMetric::UnderPrediction { .. } = metric
+        {
             // No expectation measures these rates yet: the cohort, to test by hand.
             return format!(
                 "// Found by slice discovery: {} ({} rows, {} of them {}: {}, against {} elsewhere; adjusted p = {}).\n// No expectation measures this rate yet; the pocket as a cohort:\n// {}\n",
@@ -800,7 +931,9 @@ impl SliceFinding {
             SliceMetric::ErrorRate
             | SliceMetric::Recall(_)
             | SliceMetric::Overconfidence { .. }
-            | SliceMetric::Underconfidence { .. } => {
+            | SliceMetric::Underconfidence { .. }
+            | SliceMetric::OverPrediction { .. }
+            | SliceMetric::UnderPrediction { .. } => {
                 let at = floor(1.0 - upper);
                 if at <= 0.0 {
                     (floor(1.0 - self.rest_rate), true)
@@ -820,7 +953,9 @@ impl SliceFinding {
         let expectation = match metric {
             SliceMetric::ErrorRate
             | SliceMetric::Overconfidence { .. }
-            | SliceMetric::Underconfidence { .. } => format!("accuracy().at_least({guard})"),
+            | SliceMetric::Underconfidence { .. }
+            | SliceMetric::OverPrediction { .. }
+            | SliceMetric::UnderPrediction { .. } => format!("accuracy().at_least({guard})"),
             SliceMetric::Recall(c) => format!("recall({c:?}).at_least({guard})"),
             SliceMetric::FalsePositiveRate(c) => {
                 format!("false_positive_rate({c:?}).at_most({guard})")
@@ -856,6 +991,8 @@ impl SliceFinding {
                 SliceMetric::FalsePositiveRate(_) => "false positives",
                 SliceMetric::Overconfidence { .. } => "confident mistakes",
                 SliceMetric::Underconfidence { .. } => "unsure right answers",
+                SliceMetric::OverPrediction { .. } => "overpredicted",
+                SliceMetric::UnderPrediction { .. } => "underpredicted",
             },
             crate::fmt::percent(self.rate),
             crate::fmt::percent(self.rest_rate),
