@@ -392,3 +392,26 @@ fn swapping_sex_or_race_flips_one_prediction_in_thirteen() {
         swap.examples[0].detail
     );
 }
+
+#[test]
+fn discovery_finds_high_school_graduates_beyond_sex_and_race() {
+    use model_check::discover::{SliceMetric, discover};
+    let report = discover(&ADULT.model(), &*ADULT.test)
+        .metric(SliceMetric::Recall(HIGH.into()))
+        .run()
+        .unwrap();
+    let top = &report.findings[0];
+    // One pocket under two names: the level and the bin of its numeric twin.
+    assert_eq!(
+        top.descriptions,
+        ["education = HS-grad", "9 ≤ education_num < 10"]
+    );
+    assert_eq!((top.failures, top.n), (478, 597));
+    assert!(top.adjusted_p < 1e-50);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.adjusted_p <= 0.05 && f.rate > f.rest_rate)
+    );
+}
