@@ -424,3 +424,23 @@ fn a_regressor_that_overprices_one_pocket_is_found() {
         .unwrap_err();
     assert!(err.to_string().contains("classifier's metric"), "{err}");
 }
+
+/// The reports behind the comparison with Giskard's scan and Deepchecks' weak segments in
+/// the closing note: `cargo test --release --test discovery -- --ignored --nocapture`.
+#[test]
+#[ignore = "a report to read, not an assertion"]
+fn peers_comparison_reports() {
+    use model_check::discover::SliceMetric;
+    let (data, model) = peer_split();
+    for metric in [
+        SliceMetric::Recall("Yes".into()),
+        SliceMetric::ErrorRate,
+        SliceMetric::Overconfidence { at: 0.7 },
+        SliceMetric::Underconfidence { below: 0.55 },
+    ] {
+        let started = std::time::Instant::now();
+        let report = discover(&model, &data).metric(metric).run().unwrap();
+        let elapsed = started.elapsed();
+        println!("{report}(in {elapsed:?})\n");
+    }
+}
