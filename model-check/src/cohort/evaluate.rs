@@ -305,6 +305,25 @@ fn named<R, A>(
         .collect()
 }
 
+/// Each cohort's classification metrics, empty over the model's classes where no row was
+/// in it.
+fn classified<M>(
+    model: &M,
+    data: &Dataset<M::Input>,
+    cohorts: &[Cohort<M::Input>],
+    totals: Vec<Option<ClassificationMetrics>>,
+    empty: impl Fn(Classes) -> ClassificationMetrics,
+) -> Result<Vec<CohortMetrics<ClassificationMetrics>>, EvalError>
+where
+    M: Model<Output = Probabilities>,
+{
+    let classes = match totals.iter().flatten().next() {
+        Some(m) => m.classes().clone(),
+        None => first_classes(model, data)?,
+    };
+    Ok(named(cohorts, totals, || empty(classes.clone())))
+}
+
 /// The model's classes, from its first output on the first row (for empty cohorts).
 fn first_classes<M>(model: &M, data: &Dataset<M::Input>) -> Result<Classes, EvalError>
 where
@@ -373,13 +392,7 @@ where
         },
         merge_classified(info),
     )?;
-    let classes = match totals.iter().flatten().next() {
-        Some(m) => m.classes().clone(),
-        None => first_classes(model, data)?,
-    };
-    Ok(named(cohorts, totals, || {
-        ClassificationMetrics::new(classes.clone())
-    }))
+    classified(model, data, cohorts, totals, ClassificationMetrics::new)
 }
 
 /// [`evaluate_classifier`] with its chunks of [`CHUNK_ROWS`] rows predicted and accumulated
@@ -434,13 +447,7 @@ where
         },
         merge_classified(info),
     )?;
-    let classes = match totals.iter().flatten().next() {
-        Some(m) => m.classes().clone(),
-        None => first_classes(model, data)?,
-    };
-    Ok(named(cohorts, totals, || {
-        ClassificationMetrics::new(classes.clone())
-    }))
+    classified(model, data, cohorts, totals, ClassificationMetrics::new)
 }
 
 /// [`evaluate_regressor`] on rayon's threads, with the same result bit for bit (see
@@ -644,11 +651,7 @@ where
         |batch, masks, outputs| classify_chunk(info, batch, masks, 0, outputs, &binned),
         merge_classified(info),
     )?;
-    let classes = match totals.iter().flatten().next() {
-        Some(m) => m.classes().clone(),
-        None => first_classes(model, &first)?,
-    };
-    Ok(named(cohorts, totals, || binned(classes.clone())))
+    classified(model, &first, cohorts, totals, binned)
 }
 
 /// [`evaluate_regressor`] over a [`Source`] read a batch at a time, in memory bounded by one

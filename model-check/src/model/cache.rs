@@ -216,28 +216,18 @@ where
         )
     };
     let wanted: Vec<usize> = (0..rows.len()).collect();
-    let mut blocks = if entry.rows == rows {
-        entry.blocks.lock().unwrap_or_else(|e| e.into_inner())
+    // Another sample with the same hash is predicted without the cache.
+    let (mut guard, mut uncached);
+    let blocks: &mut Vec<Block<M::Output>> = if entry.rows == rows {
+        guard = entry.blocks.lock().unwrap_or_else(|e| e.into_inner());
+        &mut guard
     } else {
-        // Another sample with the same hash: predicted without the cache.
-        let mut blocks = vec![None; rows.len().div_ceil(size)];
-        fill(
-            model,
-            (&mut blocks, size, rows.len()),
-            &wanted,
-            inputs,
-            |p| rows[p],
-            calls,
-        )?;
-        return Ok(Predictions {
-            blocks,
-            size,
-            rows: Rows::All(rows.len()),
-        });
+        uncached = vec![None; rows.len().div_ceil(size)];
+        &mut uncached
     };
     fill(
         model,
-        (&mut blocks, size, rows.len()),
+        (blocks, size, rows.len()),
         &wanted,
         inputs,
         |p| rows[p],
