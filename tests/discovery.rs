@@ -444,3 +444,62 @@ fn peers_comparison_reports() {
         println!("{report}(in {elapsed:?})\n");
     }
 }
+
+#[test]
+fn potential_mislabels_are_cleanlabs_confident_learning_issues() {
+    use model_check::discover::SuggestedTags;
+    let text = std::fs::read_to_string(common::oracle("mislabel.json")).unwrap();
+    let oracle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rows = |v: &serde_json::Value| -> Vec<usize> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap() as usize)
+            .collect()
+    };
+    // The peers' Telco split: out-of-sample probabilities, as confident learning needs.
+    let (data, model) = peer_split();
+    let tags = SuggestedTags::new().compute(&model, &data).unwrap();
+    let expected = rows(&oracle["telco"]["issues"]);
+    assert_eq!(
+        tags.rows("potential_mislabel").unwrap(),
+        expected.as_slice()
+    );
+
+    // Three classes, 10% of labels flipped.
+    #[derive(Features)]
+    struct Id {
+        i: f64,
+    }
+    let probs: Vec<Vec<f64>> = oracle["three_classes"]["probs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
+        .collect();
+    let names = ["a", "b", "c"];
+    let labels: Vec<&str> = rows(&oracle["three_classes"]["labels"])
+        .into_iter()
+        .map(|l| names[l])
+        .collect();
+    let ids: Vec<Id> = (0..probs.len()).map(|i| Id { i: i as f64 }).collect();
+    let data = Dataset::from_rows(ids, Labels::with_classes(names, labels).unwrap()).unwrap();
+    let model = Classifier::from_fn(
+        ModelInfo::new("dirichlet", "1"),
+        names,
+        move |b: &[Id]| Ok(b.iter().map(|r| probs[r.i as usize].clone()).collect()),
+    )
+    .unwrap();
+    let tags = SuggestedTags::new().compute(&model, &data).unwrap();
+    let expected = rows(&oracle["three_classes"]["issues"]);
+    assert_eq!(
+        tags.rows("potential_mislabel").unwrap(),
+        expected.as_slice()
+    );
+}

@@ -1118,6 +1118,12 @@ impl fmt::Display for SliceReport {
 ///   ([`low_confidence_below`](SuggestedTags::low_confidence_below));
 /// - `high_confidence_mistake`: misclassified with a probability of at least 0.9
 ///   ([`confident_at`](SuggestedTags::confident_at));
+/// - `potential_mislabel`: confident learning (Northcutt et al.), as
+///   `cleanlab.filter.find_label_issues(labels, pred_probs, filter_by="confident_learning")`:
+///   a row is confidently of another class than its label — its probability of that class
+///   reaches the class's mean probability over the rows labelled with it — and the model
+///   does not predict its label. It needs **out-of-sample** probabilities (a held-out split
+///   or cross-validation): on its own training rows a model agrees with its labels;
 /// - `outlier` and `outlier_<feature>`: a numeric value outside Tukey's fences
 ///   `[Q1 − 1.5·IQR, Q3 + 1.5·IQR]`, quartiles by `numpy.percentile`'s linear rule over the
 ///   feature's present values.
@@ -1215,6 +1221,11 @@ impl SuggestedTags {
                 tag("low_confidence".into(), row);
             }
         }
+        for row in confident_learning_issues(&outputs, index, classes) {
+            tags.entry("potential_mislabel".into())
+                .or_default()
+                .push(row);
+        }
         let mut outliers = Vec::new();
         for (feature, spec) in R::SCHEMA.iter().enumerate() {
             if !spec.is_numeric() {
@@ -1250,6 +1261,69 @@ impl SuggestedTags {
         }
         Ok(Tags { tags })
     }
+}
+
+/// The rows cleanlab's `find_label_issues(filter_by="confident_learning")` flags (cleanlab
+/// 2.9): per class `k`, the threshold `t_k` = the mean probability of `k` over the rows
+/// labelled `k` (2 when none is, at least 2e-6); a row is confidently of class `k` when
+/// `p_k ≥ t_k − 1e-6`; its guess is that class, or the most probable of several; it is an
+/// issue when the guess is not its label, unless the model's prediction (its label favoured
+/// by 1e-6) is the label.
+fn confident_learning_issues(
+    outputs: &[Probabilities],
+    labels: &[u32],
+    names: &[String],
+) -> Vec<usize> {
+    let Some(first) = outputs.first() else {
+        return Vec::new();
+    };
+    let classes = first.classes();
+    let k = classes.len();
+    // The label of each row as a model class index (a label the model lacks is skipped).
+    let label: Vec<Option<usize>> = labels
+        .iter()
+        .map(|&l| classes.index_of(&names[l as usize]))
+        .collect();
+    let mut sums = vec![0.0; k];
+    let mut counts = vec![0u64; k];
+    for (p, l) in outputs.iter().zip(&label) {
+        if let Some(l) = *l {
+            sums[l] += p.as_slice()[l];
+            counts[l] += 1;
+        }
+    }
+    let thresholds: Vec<f64> = (0..k)
+        .map(|c| {
+            let t = if counts[c] > 0 {
+                sums[c] / counts[c] as f64
+            } else {
+                2.0
+            };
+            t.max(2e-6)
+        })
+        .collect();
+    let mut issues = Vec::new();
+    for (row, (p, l)) in outputs.iter().zip(&label).enumerate() {
+        let (Some(l), p) = (*l, p.as_slice()) else {
+            continue;
+        };
+        let confident: Vec<usize> = (0..k).filter(|&c| p[c] >= thresholds[c] - 1e-6).collect();
+        let guess = match confident.len() {
+            0 => continue,
+            1 => confident[0],
+            _ => crate::model::argmax(p),
+        };
+        if guess == l {
+            continue;
+        }
+        // cleanlab's last step: the model's own prediction, the label favoured by 1e-6.
+        let mut favoured = p.to_vec();
+        favoured[l] += 1e-6;
+        if crate::model::argmax(&favoured) != l {
+            issues.push(row);
+        }
+    }
+    issues
 }
 
 /// Row tags computed by [`SuggestedTags::compute`], by name.
