@@ -446,3 +446,36 @@ fn directional_findings_follow_single_word_weights() {
         assert_eq!(outcome.evidence.estimate, Some(0.0));
     }
 }
+
+#[test]
+fn token_slices_show_which_reviews_each_model_gets_wrong() {
+    use model_check::discover::discover_text;
+    let setup = &*SETUP;
+    let reviews = &*setup.data.reviews;
+    for (name, report) in [
+        (
+            "naive bayes",
+            discover_text(&naive_bayes_model(&setup.trained.nb), reviews)
+                .run()
+                .unwrap(),
+        ),
+        (
+            "vader",
+            discover_text(&vader_model(&setup.trained.vader), reviews)
+                .run()
+                .unwrap(),
+        ),
+    ] {
+        println!("{name}: {}", report.top(6));
+        // Every pocket is a token (or two) of the reviews, errs more than the rest, and
+        // survives the false-discovery adjustment.
+        for f in &report.findings {
+            assert!(
+                f.descriptions[0].starts_with("contains `"),
+                "{}",
+                f.descriptions[0]
+            );
+            assert!(f.rate > f.rest_rate && f.adjusted_p <= 0.05);
+        }
+    }
+}

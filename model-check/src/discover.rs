@@ -272,7 +272,8 @@ pub enum Adjustment {
 }
 
 /// A slice search under construction; see [`discover`].
-pub struct Discovery<'a, M: Model> {
+pub struct Discovery<'a, M: Model, T = ByFeatures> {
+    terms_of: std::marker::PhantomData<T>,
     model: &'a M,
     data: &'a Dataset<M::Input>,
     metric: SliceMetric,
@@ -283,6 +284,14 @@ pub struct Discovery<'a, M: Model> {
     q: f64,
     adjustment: Adjustment,
 }
+
+/// Slices over a row type's features ([`discover`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ByFeatures;
+
+/// Slices over the tokens texts contain ([`discover_text`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ByTokens;
 
 #[derive(Debug, Clone, Copy)]
 enum MinSupport {
@@ -303,6 +312,7 @@ where
     R: Features,
 {
     Discovery {
+        terms_of: std::marker::PhantomData,
         model,
         data,
         metric: M::Output::DEFAULT_METRIC,
@@ -315,11 +325,55 @@ where
     }
 }
 
-impl<'a, M, R> Discovery<'a, M>
+/// Starts a slice search over the tokens of texts: each word (lowercased; letters, digits
+/// and apostrophes) that at least the minimum support of texts contain is a term — "reviews
+/// containing `not`" — and conjunctions of up to two (`max_terms`) are candidates, tested
+/// and adjusted as [`discover`]'s. A slice's cohort is
+/// `Cohort::predicate("…", |t: &String| contains_token(t, "not"))` ([`contains_token`]).
+pub fn discover_text<'a, M>(model: &'a M, data: &'a Dataset<M::Input>) -> Discovery<'a, M, ByTokens>
 where
-    M: Model<Input = R>,
+    M: Model,
+    M::Input: AsRef<str>,
     M::Output: Scored,
-    R: Features,
+{
+    Discovery {
+        terms_of: std::marker::PhantomData,
+        model,
+        data,
+        metric: M::Output::DEFAULT_METRIC,
+        max_terms: 2,
+        bins: 10,
+        thresholds: false,
+        min_support: MinSupport::Share(0.02),
+        q: 0.05,
+        adjustment: Adjustment::BenjaminiYekutieli,
+    }
+}
+
+/// The words of `text` as [`discover_text`] reads them: lowercased runs of letters, digits
+/// and apostrophes.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Whether `text` contains the word `token` (as [`tokens`] reads words).
+///
+/// ```
+/// use model_check::discover::contains_token;
+///
+/// assert!(contains_token("It's NOT good.", "not"));
+/// assert!(!contains_token("nothing good", "not"));
+/// ```
+pub fn contains_token(text: &str, token: &str) -> bool {
+    tokens(text).any(|w| w == token)
+}
+
+impl<'a, M, T> Discovery<'a, M, T>
+where
+    M: Model,
+    M::Output: Scored,
 {
     /// What counts as a failure.
     pub fn metric(mut self, metric: SliceMetric) -> Self {
@@ -371,8 +425,11 @@ where
         self
     }
 
-    /// Predicts every row once and searches.
-    pub fn run(self) -> Result<SliceReport, EvalError> {
+    /// Predicts every row once and searches the slices `terms` makes of the metric's rows.
+    fn search(
+        self,
+        terms: impl FnOnce(&Dataset<M::Input>, &Mask, u64) -> Vec<Term>,
+    ) -> Result<SliceReport, EvalError> {
         let setting = |reason: String| EvalError::Data(DataError::Setting { reason });
         if !(1..=3).contains(&self.max_terms) {
             return Err(setting(format!(
@@ -401,7 +458,7 @@ where
             MinSupport::Share(s) => ((s * total as f64).ceil() as u64).max(20),
             MinSupport::Rows(r) => r.max(1),
         };
-        let terms = terms(data, self.bins, self.thresholds, &eligible);
+        let terms = terms(data, &eligible, min_support);
         let search = Search {
             terms: &terms,
             failure: &failure,
@@ -419,10 +476,75 @@ where
     }
 }
 
+impl<M, R> Discovery<'_, M, ByFeatures>
+where
+    M: Model<Input = R>,
+    M::Output: Scored,
+    R: Features,
+{
+    /// Predicts every row once and searches.
+    pub fn run(self) -> Result<SliceReport, EvalError> {
+        let (bins, thresholds) = (self.bins, self.thresholds);
+        self.search(|data, eligible, _| terms(data, bins, thresholds, eligible))
+    }
+}
+
+impl<M> Discovery<'_, M, ByTokens>
+where
+    M: Model,
+    M::Input: AsRef<str>,
+    M::Output: Scored,
+{
+    /// Predicts every text once and searches.
+    pub fn run(self) -> Result<SliceReport, EvalError> {
+        self.search(token_terms)
+    }
+}
+
+/// A term per word that at least `min_support` of the metric's texts contain, in the order
+/// words first appear.
+fn token_terms<R: AsRef<str>>(data: &Dataset<R>, eligible: &Mask, min_support: u64) -> Vec<Term> {
+    let n = data.len();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for (r, text) in data.rows().iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for word in tokens(text.as_ref()) {
+            if !seen.insert(word.clone()) {
+                continue;
+            }
+            let next = rows.len();
+            let t = *index.entry(word).or_insert(next);
+            if t == rows.len() {
+                rows.push(Vec::new());
+            }
+            rows[t].push(r);
+        }
+    }
+    let mut words: Vec<(String, usize)> = index.into_iter().collect();
+    words.sort_by_key(|&(_, t)| t);
+    words
+        .into_iter()
+        .filter_map(|(word, t)| {
+            let mask = Mask::from_rows(n, &rows[t]).and(eligible);
+            (mask.count() as u64 >= min_support).then_some((word, mask))
+        })
+        .enumerate()
+        .map(|(feature, (word, mask))| Term {
+            feature,
+            name: "text",
+            field: "",
+            condition: Condition::Token(word),
+            mask,
+        })
+        .collect()
+}
+
 /// One condition on one feature.
 #[derive(Debug, Clone, PartialEq)]
 enum Condition {
     Level(String),
+    Token(String),
     Equals { value: f64, integer: bool },
     Bin { lo: Option<f64>, hi: Option<f64> },
 }
@@ -442,6 +564,7 @@ impl Term {
         let name = self.name;
         match &self.condition {
             Condition::Level(level) => format!("{name} = {level}"),
+            Condition::Token(word) => format!("contains `{word}`"),
             Condition::Equals { value, .. } => format!("{name} = {}", crate::fmt::exact(*value)),
             Condition::Bin {
                 lo: None,
@@ -479,6 +602,9 @@ impl Term {
         };
         match &self.condition {
             Condition::Level(level) => format!("Cohort::category({handle}, {level:?})"),
+            Condition::Token(word) => format!(
+                "Cohort::predicate(\"contains `{word}`\", |t: &String| contains_token(t, {word:?}))"
+            ),
             Condition::Equals {
                 value,
                 integer: true,
