@@ -919,6 +919,7 @@ impl Search<'_> {
                         lo: f64::NAN,
                         hi: f64::NAN,
                     }),
+                share_of_failures: c.failures as f64 / self.failures.max(1) as f64,
                 p: p[i],
                 adjusted_p: adjusted[i],
                 rows: mask.rows(),
@@ -987,6 +988,9 @@ pub struct SliceFinding {
     pub rest_rate: f64,
     /// Newcombe's 95% interval of `rate − rest_rate`.
     pub difference: Interval,
+    /// The share of all the metric's failures that fall in the slice (which pockets hold
+    /// most of the errors).
+    pub share_of_failures: f64,
     /// Fisher's one-sided p-value against the rest, and its adjusted value.
     pub p: f64,
     /// The Benjamini–Yekutieli (or –Hochberg) adjusted p-value.
@@ -1195,13 +1199,14 @@ impl SliceReport {
         for finding in self.findings.iter().take(k) {
             writeln!(
                 f,
-                "  {}: {} of {} ({}, CI {}–{}) vs {} elsewhere; difference {} to {}; adjusted p = {}",
+                "  {}: {} of {} ({}, CI {}–{}; {} of all failures) vs {} elsewhere; difference {} to {}; adjusted p = {}",
                 finding.descriptions[0],
                 finding.failures,
                 finding.n,
                 crate::fmt::percent(finding.rate),
                 crate::fmt::percent(finding.interval.lo),
                 crate::fmt::percent(finding.interval.hi),
+                crate::fmt::percent(finding.share_of_failures),
                 crate::fmt::percent(finding.rest_rate),
                 crate::fmt::points(finding.difference.lo),
                 crate::fmt::points(finding.difference.hi),
