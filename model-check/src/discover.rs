@@ -748,15 +748,43 @@ impl Search<'_> {
             }
         }
         let singles: Vec<usize> = level.iter().map(|&c| all[c].terms[0]).collect();
+        // A feature whose supported terms are disjoint (levels, bins) codes each row by its
+        // term, so a sparse parent counts all of the feature's children in one pass over its
+        // rows instead of one pass over the dataset per child; only the children with enough
+        // rows are then counted exactly (and fingerprinted) from their masks.
+        let features = self
+            .terms
+            .iter()
+            .map(|t| t.feature)
+            .max()
+            .map_or(0, |f| f + 1);
+        let mut by_feature: Vec<Vec<usize>> = vec![Vec::new(); features];
+        for &t in &singles {
+            by_feature[self.terms[t].feature].push(t);
+        }
+        let codes: Vec<Option<Vec<u16>>> = by_feature
+            .iter()
+            .map(|terms| {
+                let mut codes = vec![u16::MAX; self.failure.len()];
+                for (local, &t) in terms.iter().enumerate() {
+                    for r in self.terms[t].mask.rows() {
+                        if codes[r] != u16::MAX || local >= usize::from(u16::MAX) {
+                            return None; // overlapping terms (thresholds): no partition
+                        }
+                        codes[r] = local as u16;
+                    }
+                }
+                Some(codes)
+            })
+            .collect();
         for _ in 1..max_terms {
             let mut next = Vec::new();
             for &c in &level {
                 let last_feature = self.terms[*all[c].terms.last().expect("a term")].feature;
                 let mask = self.mask_of(&all[c].terms);
-                for &t in &singles {
-                    if self.terms[t].feature <= last_feature {
-                        continue;
-                    }
+                // Sparse enough that a pass over its rows beats a pass over the words.
+                let rows = (all[c].n * 16 < self.failure.len() as u64).then(|| mask.rows());
+                let push = |t: usize, next: &mut Vec<Candidate>| {
                     let (n, failures, fingerprint) =
                         mask.and_counts(&self.terms[t].mask, self.failure);
                     if supported(n) {
@@ -768,6 +796,28 @@ impl Search<'_> {
                             failures,
                             fingerprint,
                         });
+                    }
+                };
+                for f in last_feature + 1..features {
+                    match (&rows, &codes[f]) {
+                        (Some(rows), Some(codes)) => {
+                            let mut counts = vec![0u64; by_feature[f].len()];
+                            for &r in rows {
+                                if let Some(count) = counts.get_mut(usize::from(codes[r])) {
+                                    *count += 1;
+                                }
+                            }
+                            for (local, &t) in by_feature[f].iter().enumerate() {
+                                if supported(counts[local]) {
+                                    push(t, &mut next);
+                                }
+                            }
+                        }
+                        _ => {
+                            for &t in &by_feature[f] {
+                                push(t, &mut next);
+                            }
+                        }
                     }
                 }
             }
