@@ -144,3 +144,74 @@ fn fisher_exact_greater_matches_scipy_down_to_tiny_p_values() {
     }
     println!("fisher_exact_greater: largest relative difference from scipy {worst:e}");
 }
+
+fn drift_oracle() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracles/drift.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn drift_distances_match_scipy_and_numpy() {
+    use model_check::stats::{Bins, jensen_shannon, ks_statistic, psi, wasserstein};
+    let oracle = drift_oracle();
+    let close = |got: f64, expected: f64| (got - expected).abs() <= 1e-9 * expected.abs().max(1.0);
+    for pair in oracle["pairs"].as_array().unwrap() {
+        let name = pair["name"].as_str().unwrap();
+        let (a, b) = (floats(&pair["reference"]), floats(&pair["current"]));
+        let ks = ks_statistic(&a, &b).unwrap();
+        assert!(close(ks, pair["ks"].as_f64().unwrap()), "{name}: KS {ks}");
+        let w = wasserstein(&a, &b).unwrap();
+        assert!(
+            close(w, pair["wasserstein"].as_f64().unwrap()),
+            "{name}: W1 {w}"
+        );
+        let bins = Bins::of(&a, 10).unwrap();
+        assert_eq!(
+            bins.edges(),
+            floats(&pair["edges"]).as_slice(),
+            "{name}: edges"
+        );
+        let p = psi(&a, &b, 10).unwrap();
+        assert!(close(p, pair["psi"].as_f64().unwrap()), "{name}: PSI {p}");
+        let shares = |x: &[f64]| -> Vec<f64> {
+            bins.counts(x)
+                .iter()
+                .map(|&c| c as f64 / x.len() as f64)
+                .collect()
+        };
+        let js = jensen_shannon(&shares(&b), &shares(&a)).unwrap();
+        assert!(close(js, pair["js"].as_f64().unwrap()), "{name}: JS {js}");
+    }
+}
+
+#[test]
+fn chi_square_matches_scipy_chi2_contingency() {
+    let oracle = drift_oracle();
+    for case in oracle["chi2"].as_array().unwrap() {
+        let table: Vec<Vec<u64>> = case["table"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let test = model_check::stats::chi_square(&table).unwrap();
+        let expected = case["statistic"].as_f64().unwrap();
+        assert!(
+            (test.statistic - expected).abs() <= 1e-9 * expected,
+            "{table:?}"
+        );
+        assert_eq!(test.dof as u64, case["dof"].as_u64().unwrap());
+        let p = case["p"].as_f64().unwrap();
+        assert!(
+            (test.p_value - p).abs() <= 1e-9 * p,
+            "{table:?}: p {:e} vs {p:e}",
+            test.p_value
+        );
+    }
+}

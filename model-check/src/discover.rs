@@ -1291,7 +1291,7 @@ impl fmt::Display for SliceReport {
 }
 
 /// Tags suggested from one prediction per row, usable as cohorts once applied
-/// ([`SuggestedTags::apply`], then `Cohort::tag("misclassified")`):
+/// ([`Tags::apply`], then `Cohort::tag("misclassified")`):
 ///
 /// - `misclassified`: the predicted class is not the label;
 /// - `label_<class>` and `predicted_<class>` for each class;

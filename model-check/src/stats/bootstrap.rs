@@ -91,7 +91,14 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     let below = position.floor() as usize;
     let above = position.ceil() as usize;
     let weight = position - below as f64;
-    sorted[below] + weight * (sorted[above] - sorted[below])
+    // numpy's `_lerp`: from the nearer end, so the last bit matches numpy.
+    let (a, b) = (sorted[below], sorted[above]);
+    let diff = b - a;
+    if weight >= 0.5 {
+        b - diff * (1.0 - weight)
+    } else {
+        a + diff * weight
+    }
 }
 
 #[cfg(test)]

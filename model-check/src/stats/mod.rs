@@ -1,7 +1,9 @@
 //! Statistics behind every verdict: intervals for proportions and their differences, exact
 //! binomial and McNemar tests, the percentile bootstrap, DeLong's interval for the ROC AUC,
 //! the normal distribution, Holm's multiplicity adjustment, Benjamini–Hochberg's and
-//! Benjamini–Yekutieli's false-discovery adjustments, and Fisher's exact test.
+//! Benjamini–Yekutieli's false-discovery adjustments, Fisher's exact test, and the drift
+//! distances (Kolmogorov–Smirnov with its DKW interval, PSI, Wasserstein-1, Jensen–Shannon,
+//! chi-square).
 //!
 //! A leaf module: it imports nothing of the crate, and every expectation decides through it.
 //! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
@@ -10,6 +12,7 @@
 mod binomial;
 mod bootstrap;
 mod delong;
+mod drift;
 mod hypergeometric;
 mod multiple;
 mod normal;
@@ -18,6 +21,9 @@ mod proportion;
 pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 pub use bootstrap::{percentile_bootstrap, percentile_bootstrap_cells, quantile};
 pub use delong::{Delong, delong};
+pub use drift::{
+    Bins, ChiSquare, chi_square, jensen_shannon, ks_interval, ks_statistic, psi, wasserstein,
+};
 pub use hypergeometric::fisher_exact_greater;
 pub use multiple::{benjamini_hochberg, benjamini_yekutieli, holm};
 pub use normal::{normal_cdf, normal_quantile};
