@@ -381,3 +381,42 @@ fn gaps_across_many_groups_do_not_fail_a_fair_model_by_chance() {
         "{outcome}"
     );
 }
+
+/// "The drift is at most δ" on the Kolmogorov–Smirnov distance's DKW interval, over seeded
+/// pairs of samples from one distribution (δ = 0.05): it fails in no more than α of the runs
+/// whatever n, passes when the samples are large, and stays inconclusive when they are small —
+/// where a p-value's verdict would depend on n.
+#[test]
+fn drift_verdicts_on_the_dkw_bound_do_not_flip_with_sample_size() {
+    use model_check::stats::{ks_interval, ks_statistic};
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261209);
+    let mut sample = |n: usize| -> Vec<f64> { (0..n).map(|_| rng.random::<f64>()).collect() };
+    let delta = 0.05;
+    let verdict = |a: &[f64], b: &[f64]| {
+        let d = ks_statistic(a, b).unwrap();
+        let ci = ks_interval(d, a.len(), b.len(), 0.05);
+        if ci.hi <= delta {
+            Verdict::Pass
+        } else if ci.lo > delta {
+            Verdict::Fail
+        } else {
+            Verdict::Inconclusive
+        }
+    };
+    let mut count = |n: usize, runs: usize| {
+        let mut by = std::collections::BTreeMap::new();
+        for _ in 0..runs {
+            let (a, b) = (sample(n), sample(n));
+            *by.entry(format!("{:?}", verdict(&a, &b))).or_insert(0u64) += 1;
+        }
+        by
+    };
+    let small = count(100, 1000);
+    let medium = count(1000, 1000);
+    // Kept small for a debug test run: 40 pairs of 50,000 (the bound is then D + 0.013).
+    let large = count(50_000, 40);
+    println!("n = m = 100: {small:?}; 1,000: {medium:?}; 50,000: {large:?}");
+    assert_eq!(small.get("Inconclusive"), Some(&1000));
+    assert_eq!(medium.get("Fail"), None);
+    assert_eq!(large.get("Pass"), Some(&40), "{large:?}");
+}

@@ -123,7 +123,7 @@ pub mod prelude {
     pub use crate::expect::{
         Check, CheckBuilder, Evidence, Example, Expectation, Finding, Findings, Method, Outcome,
         Suite, Testable, Unit, Verdict, accuracy, brier_score, check, check_data, churn,
-        confidence, directional, expected_calibration_error, expected_cost, f_beta, f1,
+        confidence, directional, drift, expected_calibration_error, expected_cost, f_beta, f1,
         false_negative_rate, false_positive_rate, flip, gap, invariant, log_loss, mae,
         missing_rate, no_regression, precision, r2, recall, reference_gap, rmse, roc_auc,
         unit_cases,

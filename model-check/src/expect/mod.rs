@@ -44,6 +44,7 @@
 
 mod bootstrap;
 mod confidence;
+mod drift;
 mod flip;
 mod gap;
 mod metric;
@@ -68,6 +69,7 @@ pub use crate::outcome::{
     Method, NoFindings, Outcome, Plot, ScoreChange, Table, TableError, Unit, Verdict,
 };
 pub use confidence::{Confidence, confidence};
+pub use drift::{Drift, drift};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{

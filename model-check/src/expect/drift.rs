@@ -1,0 +1,159 @@
+//! Drift of a numeric feature from a reference, decided on a bound of the distance rather than
+//! on a p-value, so the verdict does not flip as batches grow.
+//!
+//! `check_data(today).against(reference).expect(drift(Customer::TENURE).at_most(0.1))`: the
+//! two-sample Kolmogorov–Smirnov distance between the feature's values in the checked rows
+//! and in the reference, with its Dvoretzky–Kiefer–Wolfowitz 95% interval
+//! ([`ks_interval`](crate::stats::ks_interval)). `Pass` when the whole interval is at most δ,
+//! `Fail` when it lies wholly above, `Inconclusive` otherwise — a batch of a hundred rows cannot
+//! show that nothing moved, and says so, where a p-value would call it "no drift".
+
+use std::marker::PhantomData;
+
+use super::metric::{Direction, Domain, Rule, check_threshold, decide, setting_error};
+use super::{Context, Expectation, Findings, Method};
+use crate::cohort::EvalError;
+use crate::data::{Feature, Features};
+use crate::model::Model;
+use crate::outcome::Unit;
+
+/// The drift of one numeric feature, built by [`drift`]; finished by
+/// [`at_most`](Drift::at_most).
+#[derive(Debug)]
+pub struct Drift<R> {
+    feature: usize,
+    name: &'static str,
+    max: Option<f64>,
+    row: PhantomData<fn(&R)>,
+}
+
+impl<R> Clone for Drift<R> {
+    fn clone(&self) -> Self {
+        Drift {
+            feature: self.feature,
+            name: self.name,
+            max: self.max,
+            row: PhantomData,
+        }
+    }
+}
+
+/// The Kolmogorov–Smirnov drift of a numeric feature between the checked rows and the
+/// check's reference (`.against(reference)`); missing values are left out of both.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Reading { volts: f64 }
+///
+/// let reading = |i: u32| Reading { volts: f64::from(i % 1000) / 1000.0 };
+/// let reference = Dataset::unlabelled((0..20_000).map(reading).collect())?;
+/// // The same distribution, a larger batch: the bound shows the drift is small.
+/// let today = Dataset::unlabelled((0..50_000).map(|i| reading(i * 7)).collect())?;
+/// let report = check_data(today)
+///     .against(reference.clone())
+///     .expect(drift(Reading::VOLTS).at_most(0.05))
+///     .run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Pass);
+///
+/// // A hundred readings cannot show it either way.
+/// let few = Dataset::unlabelled((0..100).map(|i| reading(i * 10)).collect())?;
+/// let report = check_data(few)
+///     .against(reference)
+///     .expect(drift(Reading::VOLTS).at_most(0.05))
+///     .run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Inconclusive);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn drift<R: Features, T>(feature: Feature<R, T>) -> Drift<R> {
+    Drift {
+        feature: feature.index(),
+        name: feature.name(),
+        max: None,
+        row: PhantomData,
+    }
+}
+
+impl<R> Drift<R> {
+    /// The Kolmogorov–Smirnov distance may be at most `d` (in `[0, 1]`).
+    pub fn at_most(mut self, d: f64) -> Self {
+        self.max = Some(d);
+        self
+    }
+}
+
+/// The confidence of the DKW interval.
+const ALPHA: f64 = 0.05;
+
+impl<M> Expectation<M> for Drift<M::Input>
+where
+    M: Model,
+    M::Input: Features,
+{
+    fn describe(&self) -> String {
+        match self.max {
+            Some(max) => format!(
+                "`{}` drifts from the reference by at most {} (Kolmogorov–Smirnov)",
+                self.name,
+                crate::fmt::number(max)
+            ),
+            None => format!("the drift of `{}`", self.name),
+        }
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        let Some(max) = self.max else {
+            return Err(setting_error(
+                "a drift needs a threshold: call .at_most(distance)".into(),
+            ));
+        };
+        check_threshold(
+            max,
+            Domain::UNIT,
+            &format_args!("the drift of `{}`", self.name),
+        )?;
+        let spec = &M::Input::SCHEMA[self.feature];
+        if !spec.is_numeric() {
+            return Err(setting_error(format!(
+                "`{}` is categorical; the Kolmogorov–Smirnov drift is for numeric features",
+                self.name
+            )));
+        }
+        let reference = context.reference()?;
+        let values = |rows: &mut dyn Iterator<Item = &M::Input>| -> Vec<f64> {
+            rows.filter_map(|r| r.value(self.feature).as_number())
+                .collect()
+        };
+        let data = context.data();
+        let current = values(&mut context.rows().iter().map(|&r| &data.rows()[r]));
+        let before = values(&mut reference.rows().iter());
+        let (Some(d), n, m) = (
+            crate::stats::ks_statistic(&current, &before),
+            current.len(),
+            before.len(),
+        ) else {
+            return Err(setting_error(format!(
+                "`{}` has no values in the checked rows or the reference",
+                self.name
+            )));
+        };
+        let interval = crate::stats::ks_interval(d, m, n, ALPHA);
+        let mut finding = decide(
+            &Rule::new(Direction::AtMost, max),
+            d,
+            Some(interval),
+            n as u64,
+            Method::new("ks dkw").with("alpha", ALPHA),
+            false,
+            "rows",
+        );
+        finding.evidence.unit = Unit::Distance;
+        let sizes = format!("{n} values against {m} in the reference");
+        finding.note = Some(match finding.note.take() {
+            Some(why) => format!("{why}. {sizes}"),
+            None => sizes,
+        });
+        Ok(finding.into())
+    }
+}
