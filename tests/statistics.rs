@@ -420,3 +420,51 @@ fn drift_verdicts_on_the_dkw_bound_do_not_flip_with_sample_size() {
     assert_eq!(medium.get("Fail"), None);
     assert_eq!(large.get("Pass"), Some(&40), "{large:?}");
 }
+
+/// The accuracy estimated from a calibrated classifier's probabilities (no labels): over
+/// 1,000 seeded batches whose labels are drawn from the model's own probabilities, the 95%
+/// interval covers the accuracy the labels give in 93–97% of batches.
+#[test]
+fn estimated_accuracy_covers_the_realised_accuracy_of_calibrated_batches() {
+    #[derive(Features, Clone)]
+    struct Row {
+        p_yes: f64,
+    }
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261210);
+    let model = Classifier::from_fn(
+        ModelInfo::new("calibrated", "1"),
+        ["No", "Yes"],
+        |b: &[Row]| Ok(b.iter().map(|r| vec![1.0 - r.p_yes, r.p_yes]).collect()),
+    )
+    .unwrap();
+    let (runs, n) = (1000, 400);
+    let mut covered = 0;
+    for run in 0..runs {
+        let rows: Vec<Row> = (0..n)
+            .map(|_| Row {
+                p_yes: rng.random::<f64>(),
+            })
+            .collect();
+        // Labels drawn from the probabilities: the model is calibrated by construction.
+        let right = rows
+            .iter()
+            .filter(|r| {
+                let yes = rng.random::<f64>() < r.p_yes;
+                yes == (r.p_yes > 0.5)
+            })
+            .count();
+        let realised = right as f64 / n as f64;
+        let batch = Dataset::unlabelled(rows).unwrap();
+        let outcome = check(model.clone(), batch)
+            .expect(estimated_accuracy().at_least(0.5))
+            .run(run)
+            .outcomes
+            .remove(0);
+        covered += usize::from(outcome.evidence.interval.unwrap().contains(realised));
+    }
+    let coverage = covered as f64 / runs as f64;
+    println!(
+        "estimated accuracy: the interval covers the realised accuracy in {covered} of {runs} batches"
+    );
+    assert!((0.93..=0.97).contains(&coverage), "{coverage}");
+}

@@ -45,6 +45,7 @@
 mod bootstrap;
 mod confidence;
 mod drift;
+mod estimated;
 mod flip;
 mod gap;
 mod metric;
@@ -70,6 +71,7 @@ pub use crate::outcome::{
 };
 pub use confidence::{Confidence, confidence};
 pub use drift::{Drift, drift};
+pub use estimated::{EstimatedAccuracy, estimated_accuracy};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{
