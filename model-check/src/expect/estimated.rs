@@ -25,7 +25,13 @@ pub struct EstimatedAccuracy {
 
 /// The accuracy a calibrated classifier should have on the rows, estimated from its
 /// probabilities alone, with a Poisson-binomial 95% interval — for a batch that has no labels
-/// yet. See the [module](self) for the assumptions.
+/// yet (confidence-based performance estimation, as NannyML's CBPE).
+///
+/// Each row is right with the probability `cᵢ` the model gives its predicted class, so the
+/// estimate is `Σ cᵢ / n` with variance `Σ cᵢ(1 − cᵢ) / n²`. The verdict inherits two
+/// assumptions: the probabilities are calibrated on data like the batch (calibrate on a
+/// reference first if they are not), and only the inputs moved, not what they mean (no
+/// concept drift).
 ///
 /// ```
 /// use model_check::prelude::*;
