@@ -204,3 +204,32 @@ fn discovery_finds_the_customers_without_internet_first_as_one_pocket() {
         .collect();
     assert_eq!(same.len(), 1);
 }
+
+#[test]
+fn monitoring_sees_drift_between_contracts_and_estimates_accuracy_without_labels() {
+    let data = &TRAINED.1;
+    let outcome = |c: Check| c.run(7).outcomes.remove(0);
+    // The held-out rows: their tenure is where the training rows' is, within the bound.
+    let all = model::train().unwrap();
+    let same = outcome(
+        check_data(all.test.clone())
+            .against(all.train.clone())
+            .expect(drift(Customer::TENURE).at_most(0.1)),
+    );
+    assert_eq!(same.verdict, Verdict::Pass, "{same}");
+    // Estimated from the probabilities alone, within a point of what the labels say.
+    let estimated = outcome(
+        check(
+            &TRAINED.0,
+            Dataset::unlabelled(data.rows().to_vec()).unwrap(),
+        )
+        .expect(estimated_accuracy().at_least(0.75)),
+    );
+    let real = outcome(on_test().expect(accuracy().at_least(0.75)));
+    let (e, r) = (
+        estimated.evidence.estimate.unwrap(),
+        real.evidence.estimate.unwrap(),
+    );
+    assert!((e - r).abs() < 0.01, "{e} vs {r}");
+    assert!(estimated.evidence.interval.unwrap().contains(r));
+}

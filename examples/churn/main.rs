@@ -12,7 +12,10 @@
 //! 5. a data unit test (no model) and the newest customers against the established ones;
 //! 6. the pockets nobody asked about: slice discovery over every feature and pair of
 //!    features, false discoveries controlled (Benjamini–Yekutieli), each pocket printed as a
-//!    `#[model_test]` to paste.
+//!    `#[model_test]` to paste;
+//! 7. monitoring: drift of a feature between two batches, decided on a bound that does not
+//!    flip with the batch's size, and the accuracy of a batch without labels, estimated from
+//!    the model's probabilities.
 //!
 //! Run it with `cargo run --example churn`. With `MODEL_CHECK_REPORT=<dir>` set it also
 //! writes the expectations' outcomes as JSON and JUnit XML into `<dir>`.
@@ -182,11 +185,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         test.subset(&rows)
     };
     let (established, newest) = (tenure_at_least(12, 73)?, tenure_at_least(0, 6)?);
-    let drift = check(model.clone(), newest)
+    let newest_gap = check(model.clone(), newest)
         .against(established)
         .expect(reference_gap(accuracy()).at_most(0.05))
         .run(7);
-    println!("{}", drift.outcomes[0]);
+    println!("{}", newest_gap.outcomes[0]);
 
     section("6. Pockets nobody asked about (slice discovery; Benjamini–Yekutieli, q = 0.05)");
     let pockets = discover(&model, test)
@@ -206,6 +209,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             pocket.model_test_for(&pockets.metric, "Customer", "churn_model()", "&*TEST_SPLIT")
         );
     }
+
+    section("7. Monitoring: drift from a reference, and accuracy without labels");
+    // The held-out split against the training split, then one-year contracts against
+    // month-to-month ones: Kolmogorov–Smirnov distance with its DKW 95% interval.
+    let contract = |level: &str| -> Result<Dataset<Customer>, DataError> {
+        let rows: Vec<usize> = (0..trained.data.len())
+            .filter(|&r| trained.data.rows()[r].contract == level)
+            .collect();
+        trained.data.subset(&rows)
+    };
+    let monitoring = Suite::new()
+        .with(
+            check_data(test.clone())
+                .against(trained.train.clone())
+                .expect_all([
+                    drift(Customer::TENURE).at_most(0.1),
+                    drift(Customer::MONTHLY_CHARGES).at_most(0.1),
+                ]),
+        )
+        .with(
+            check_data(contract("One year")?)
+                .against(contract("Month-to-month")?)
+                .expect(drift(Customer::TENURE).at_most(0.1)),
+        )
+        // The held-out rows as a batch whose labels have not arrived.
+        .with(
+            check(model.clone(), Dataset::unlabelled(test.rows().to_vec())?)
+                .expect(estimated_accuracy().at_least(0.75)),
+        )
+        .run(7);
+    for outcome in &monitoring.outcomes {
+        println!("{outcome}");
+    }
+    println!(
+        "(the labels, once they arrive, say {} on these rows)",
+        report[0].metrics.accuracy()
+    );
 
     if let Some(dir) = std::env::var_os("MODEL_CHECK_REPORT") {
         let report = TestReport::from_run("churn_example", "model-check-workspace", &run);
