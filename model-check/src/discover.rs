@@ -311,18 +311,7 @@ where
     M::Output: Scored,
     R: Features,
 {
-    Discovery {
-        terms_of: std::marker::PhantomData,
-        model,
-        data,
-        metric: M::Output::DEFAULT_METRIC,
-        max_terms: 2,
-        bins: 10,
-        thresholds: false,
-        min_support: MinSupport::Share(0.02),
-        q: 0.05,
-        adjustment: Adjustment::BenjaminiYekutieli,
-    }
+    Discovery::with_defaults(model, data)
 }
 
 /// Starts a slice search over the tokens of texts: each word (lowercased; letters, digits
@@ -336,18 +325,7 @@ where
     M::Input: AsRef<str>,
     M::Output: Scored,
 {
-    Discovery {
-        terms_of: std::marker::PhantomData,
-        model,
-        data,
-        metric: M::Output::DEFAULT_METRIC,
-        max_terms: 2,
-        bins: 10,
-        thresholds: false,
-        min_support: MinSupport::Share(0.02),
-        q: 0.05,
-        adjustment: Adjustment::BenjaminiYekutieli,
-    }
+    Discovery::with_defaults(model, data)
 }
 
 /// The words of `text` as [`discover_text`] reads them: lowercased runs of letters, digits
@@ -375,6 +353,22 @@ where
     M: Model,
     M::Output: Scored,
 {
+    /// The defaults of [`discover`] and [`discover_text`].
+    fn with_defaults(model: &'a M, data: &'a Dataset<M::Input>) -> Self {
+        Discovery {
+            terms_of: std::marker::PhantomData,
+            model,
+            data,
+            metric: M::Output::DEFAULT_METRIC,
+            max_terms: 2,
+            bins: 10,
+            thresholds: false,
+            min_support: MinSupport::Share(0.02),
+            q: 0.05,
+            adjustment: Adjustment::BenjaminiYekutieli,
+        }
+    }
+
     /// What counts as a failure.
     pub fn metric(mut self, metric: SliceMetric) -> Self {
         self.metric = metric;
