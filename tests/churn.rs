@@ -233,3 +233,17 @@ fn monitoring_sees_drift_between_contracts_and_estimates_accuracy_without_labels
     assert!((e - r).abs() < 0.01, "{e} vs {r}");
     assert!(estimated.evidence.interval.unwrap().contains(r));
 }
+
+#[test]
+fn thirteen_held_out_rows_are_identical_to_training_rows() {
+    let all = model::train().unwrap();
+    let leak = check_data(all.test.clone())
+        .against(all.train.clone())
+        .expect(leaked_rows().none())
+        .run(7)
+        .outcomes
+        .remove(0);
+    assert_eq!(leak.verdict, Verdict::Fail);
+    assert_eq!(leak.evidence.estimate, Some(13.0));
+    assert_eq!(leak.evidence.n, 1761);
+}

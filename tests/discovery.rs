@@ -503,3 +503,55 @@ fn potential_mislabels_are_cleanlabs_confident_learning_issues() {
         expected.as_slice()
     );
 }
+
+#[test]
+fn conflicting_labels_are_the_pair_deepchecks_reports_on_the_peers_split() {
+    // Deepchecks 0.19.1's Conflicting Labels on this test split (../shared/peers/telco):
+    // "Ratio of samples with conflicting labels: 0.09%", samples_indices [[1150, 1369]].
+    let (data, _) = peer_split();
+    let outcome = check_data(data.clone())
+        .expect(conflicting_labels().none())
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(outcome.verdict, Verdict::Fail);
+    assert_eq!(outcome.evidence.estimate, Some(2.0));
+    let rows: Vec<usize> = outcome.examples.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [1150, 1369]);
+    // The two rows are the same customer twice over (but for the label), not near twins.
+    let (a, b) = (&data.rows()[1150], &data.rows()[1369]);
+    assert_eq!(
+        (a.tenure, a.contract.as_str()),
+        (b.tenure, b.contract.as_str())
+    );
+    // Identical rows with the same label would be duplicates instead.
+    let duplicates = check_data(data)
+        .expect(duplicate_rows().at_most(0.01))
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(duplicates.verdict, Verdict::Pass, "{duplicates}");
+}
+
+#[test]
+fn a_split_leaks_nothing_and_a_reference_that_contains_the_rows_leaks_them_all() {
+    let all = common::telco("churn");
+    let (reference, test) = all.split(0.3, 7).unwrap();
+    let clean = check_data(test.clone())
+        .against(reference)
+        .expect(leaked_rows().none())
+        .run(1)
+        .outcomes
+        .remove(0);
+    // Telco holds a few customers twice over, so a random split can leak them.
+    let leaked = clean.evidence.estimate.unwrap();
+    println!("{clean}");
+    let everything = check_data(test.clone())
+        .against(all)
+        .expect(leaked_rows().none())
+        .run(1)
+        .outcomes
+        .remove(0);
+    assert_eq!(everything.evidence.estimate, Some(test.len() as f64));
+    assert!(leaked < 0.01 * test.len() as f64);
+}

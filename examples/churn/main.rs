@@ -176,6 +176,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .expect(missing_rate(Customer::TOTAL_CHARGES).at_most(0.01))
         .run(7);
     println!("{}", data_check.outcomes[0]);
+    // Telco holds some customers twice over: do held-out rows also sit in the training rows?
+    let leakage = check_data(test.clone())
+        .against(trained.train.clone())
+        .expect(leaked_rows().none())
+        .run(7);
+    println!("{}", leakage.outcomes[0]);
     // Today's batch (tenure under 6 months) against the customers the model was validated
     // on (a year or more): how far does accuracy drop?
     let tenure_at_least = |lo: u32, hi: u32| -> Result<Dataset<Customer>, DataError> {

@@ -123,10 +123,10 @@ pub mod prelude {
     pub use crate::expect::{
         Check, CheckBuilder, Evidence, Example, Expectation, Finding, Findings, Method, Outcome,
         Suite, Testable, Unit, Verdict, accuracy, brier_score, check, check_data, churn,
-        confidence, directional, drift, estimated_accuracy, expected_calibration_error,
-        expected_cost, f_beta, f1, false_negative_rate, false_positive_rate, flip, gap, invariant,
-        log_loss, mae, missing_rate, no_regression, precision, r2, recall, reference_gap, rmse,
-        roc_auc, unit_cases,
+        confidence, conflicting_labels, directional, drift, duplicate_rows, estimated_accuracy,
+        expected_calibration_error, expected_cost, f_beta, f1, false_negative_rate,
+        false_positive_rate, flip, gap, invariant, leaked_rows, log_loss, mae, missing_rate,
+        no_regression, precision, r2, recall, reference_gap, rmse, roc_auc, unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,

@@ -53,6 +53,7 @@ mod missing;
 mod perturbation;
 mod reference;
 mod regression;
+mod rows;
 mod unit_case;
 
 use std::fmt;
@@ -89,6 +90,7 @@ pub use regression::{
     ALPHA, Churn, CohortRegression, NoRegression, PairedRate, binomial_upper_tail, churn,
     mcnemar_exact, mcnemar_one_sided, no_regression,
 };
+pub use rows::{RowCheck, conflicting_labels, duplicate_rows, leaked_rows};
 pub use unit_case::{UnitCases, unit_cases};
 
 /// The number of examples an outcome keeps unless told otherwise.
