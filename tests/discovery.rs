@@ -506,8 +506,16 @@ fn potential_mislabels_are_cleanlabs_confident_learning_issues() {
 
 #[test]
 fn conflicting_labels_are_the_pair_deepchecks_reports_on_the_peers_split() {
-    // Deepchecks 0.19.1's Conflicting Labels on this test split (../shared/peers/telco):
-    // "Ratio of samples with conflicting labels: 0.09%", samples_indices [[1150, 1369]].
+    // Deepchecks 0.19.1's Conflicting Labels on this test split, as the peers' run reported
+    // it (tests/oracles/peers/telco_findings.md): "samples_indices': [[1150, 1369]]".
+    let findings = std::fs::read_to_string(common::oracle("peers/telco_findings.md")).unwrap();
+    let section = &findings[findings.find("Conflicting Labels - Test Dataset").unwrap()..];
+    let listed = &section[section.find("'samples_indices': [[").unwrap() + 21..];
+    let deepchecks: Vec<usize> = listed[..listed.find("]]").unwrap()]
+        .split(", ")
+        .map(|i| i.parse().unwrap())
+        .collect();
+    assert_eq!(deepchecks, [1150, 1369]);
     let (data, _) = peer_split();
     let outcome = check_data(data.clone())
         .expect(conflicting_labels().none())
@@ -517,7 +525,7 @@ fn conflicting_labels_are_the_pair_deepchecks_reports_on_the_peers_split() {
     assert_eq!(outcome.verdict, Verdict::Fail);
     assert_eq!(outcome.evidence.estimate, Some(2.0));
     let rows: Vec<usize> = outcome.examples.iter().map(|e| e.row).collect();
-    assert_eq!(rows, [1150, 1369]);
+    assert_eq!(rows, deepchecks);
     // The two rows are the same customer twice over (but for the label), not near twins.
     let (a, b) = (&data.rows()[1150], &data.rows()[1369]);
     assert_eq!(

@@ -1,5 +1,6 @@
-"""The peers' Telco model (../shared/peers/telco/common.py: Giskard 2.19.2 and Deepchecks
-0.19.1 were run on it), its test-split predictions exported for slice discovery.
+"""The peers' Telco model (the pipeline Giskard 2.19.2 and Deepchecks 0.19.1 were run on;
+their findings are in tests/oracles/peers/telco_findings.md), its test-split predictions
+exported for slice discovery.
 
 Run by hand in a virtual environment outside the repository:
 

@@ -343,6 +343,23 @@ pub(crate) fn unclosed_quote(
     })
 }
 
+/// The position of column `name` among `headers`, or the error naming the file and the
+/// columns it has.
+pub(crate) fn column_of<S: AsRef<str>>(
+    headers: &[S],
+    name: &str,
+    path: &Path,
+) -> Result<usize, DataError> {
+    headers
+        .iter()
+        .position(|h| h.as_ref() == name)
+        .ok_or_else(|| DataError::MissingColumn {
+            path: path.to_path_buf(),
+            column: name.to_string(),
+            available: headers.iter().map(|h| h.as_ref().to_string()).collect(),
+        })
+}
+
 /// What the record a csv error arose in is, to name the cell at fault.
 #[derive(Clone, Copy)]
 pub(crate) enum Record<'a> {
@@ -526,16 +543,7 @@ where
             Some(_) => unclosed_quote(path, 0, dialect, &headers).unwrap_or(error),
             None => error,
         };
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| DataError::MissingColumn {
-                    path: path.to_path_buf(),
-                    column: name.to_string(),
-                    available: headers.clone(),
-                })
-        };
+        let column = |name: &str| column_of(&headers, name, path);
         let label_at = column(&options.label).map_err(header_quote)?;
         let id_at = options
             .id

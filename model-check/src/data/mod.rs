@@ -32,7 +32,7 @@ use std::sync::Arc;
 use rand::seq::SliceRandom;
 
 pub use csv_load::{CsvOptions, CsvSource};
-pub(crate) use csv_load::{csv_error, csv_reader, line_at};
+pub(crate) use csv_load::{column_of, csv_error, csv_reader, line_at};
 pub use encode::Encoder;
 pub use encoding::Encoding;
 pub use error::{DataError, Location};

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::csv_load::{
-    Dialect, Record, csv_error_in, each_record, is_blank, line_at, unclosed_quote,
+    Dialect, Record, column_of, csv_error_in, each_record, is_blank, line_at, unclosed_quote,
 };
 use super::{DataError, Dataset, Encoding, Labels, Location, check_class_names, html};
 
@@ -183,17 +183,7 @@ fn load(path: &Path, options: &TextCsvOptions) -> Result<Dataset<String>, DataEr
     // A header swallowed by an unclosed quote explains a missing column.
     let header_quote =
         |error: DataError| unclosed_quote(path, 0, dialect, &headers).unwrap_or(error);
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| DataError::MissingColumn {
-                path: path.to_path_buf(),
-                column: name.to_string(),
-                available: headers.clone(),
-            })
-            .map_err(header_quote)
-    };
+    let column = |name: &str| column_of(&headers, name, path).map_err(header_quote);
     let text_at = column(&options.text)?;
     let label_at = column(&options.label)?;
     let id_at = options.id.as_deref().map(column).transpose()?;

@@ -1382,14 +1382,8 @@ fn column_index(
     column: &str,
     path: &Path,
 ) -> Result<usize, DataError> {
-    headers
-        .iter()
-        .position(|h| h == column)
-        .ok_or_else(|| DataError::MissingColumn {
-            path: path.to_path_buf(),
-            column: column.to_string(),
-            available: headers.iter().map(str::to_string).collect(),
-        })
+    let headers: Vec<&str> = headers.iter().collect();
+    crate::data::column_of(&headers, column, path)
 }
 
 fn read_record(
