@@ -118,24 +118,6 @@ fn always_ok() -> impl Model<Input = Sim, Output = Probabilities> {
     .unwrap()
 }
 
-/// The Clopper–Pearson 95% lower bound of a proportion `x / n`, by bisection on the
-/// binomial tail.
-fn clopper_pearson_lower(x: u64, n: u64) -> f64 {
-    if x == 0 {
-        return 0.0;
-    }
-    let (mut lo, mut hi) = (0.0, 1.0);
-    for _ in 0..100 {
-        let mid = (lo + hi) / 2.0;
-        if model_check::stats::binomial_upper_tail(x, n, mid) < 0.025 {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
-}
-
 #[test]
 fn under_the_null_no_slice_is_reported_in_more_than_q_of_runs() {
     use model_check::discover::Adjustment;
@@ -175,7 +157,7 @@ fn under_the_null_no_slice_is_reported_in_more_than_q_of_runs() {
         "null: {any_by} of {runs} runs report a slice with Benjamini–Yekutieli ({share:.3}), {any_bh} with Benjamini–Hochberg; family of {family} tests"
     );
     assert!(
-        clopper_pearson_lower(any_by, runs) <= 0.05,
+        common::clopper_pearson_lower(any_by, runs) <= 0.05,
         "{any_by} of {runs} runs report a slice"
     );
 }

@@ -421,6 +421,125 @@ fn drift_verdicts_on_the_dkw_bound_do_not_flip_with_sample_size() {
     assert_eq!(large.get("Pass"), Some(&40), "{large:?}");
 }
 
+/// The population stability index on its basic-bootstrap interval, over seeded pairs of
+/// count vectors in ten fixed bins. With nothing moved and a hundred rows each, the plug-in
+/// PSI exceeds the usual 0.1 alert in most runs, while "PSI ≤ 0.1" fails in no more than α of
+/// them; with ten thousand rows each it passes. With a real shift of known PSI the interval
+/// covers it.
+#[test]
+fn psi_verdicts_account_for_the_plug_in_bias() {
+    use model_check::stats::{psi_interval, psi_of_counts};
+    use rand_distr::{Binomial, Distribution};
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261211);
+    let multinomial = |n: u64, shares: &[f64], rng: &mut rand::rngs::Xoshiro256PlusPlus| {
+        let (mut left, mut mass) = (n, 1.0);
+        shares
+            .iter()
+            .map(|&p| {
+                let k = if left == 0 || p <= 0.0 {
+                    0
+                } else {
+                    Binomial::new(left, (p / mass).min(1.0)).unwrap().sample(rng)
+                };
+                left -= k;
+                mass -= p;
+                k
+            })
+            .collect::<Vec<u64>>()
+    };
+    let flat = [0.1f64; 10];
+    let (runs, resamples) = (500u64, 500);
+    let (mut alarms, mut fails) = (0, 0);
+    for _ in 0..runs {
+        let (e, a) = (
+            multinomial(100, &flat, &mut rng),
+            multinomial(100, &flat, &mut rng),
+        );
+        alarms += u64::from(psi_of_counts(&e, &a).unwrap() > 0.1);
+        let ci = psi_interval(&e, &a, resamples, &mut rng).unwrap();
+        fails += u64::from(ci.lo > 0.1);
+    }
+    let mut passes = 0;
+    for _ in 0..100 {
+        let (e, a) = (
+            multinomial(10_000, &flat, &mut rng),
+            multinomial(10_000, &flat, &mut rng),
+        );
+        passes += u64::from(psi_interval(&e, &a, resamples, &mut rng).unwrap().hi <= 0.1);
+    }
+    // A shift of known PSI: half the mass of the first two bins moved to the last two.
+    let moved = [0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.15, 0.15];
+    let truth: f64 = flat
+        .iter()
+        .zip(&moved)
+        .map(|(e, a)| (a - e) * (a / e).ln())
+        .sum();
+    let mut covered = 0;
+    for _ in 0..runs {
+        let (e, a) = (
+            multinomial(1000, &flat, &mut rng),
+            multinomial(1000, &moved, &mut rng),
+        );
+        covered += u64::from(psi_interval(&e, &a, resamples, &mut rng).unwrap().contains(truth));
+    }
+    println!(
+        "PSI, n = m = 100, no drift: plug-in above 0.1 in {alarms} of {runs}, verdict Fail in {fails}; \
+         n = m = 10,000: Pass in {passes} of 100; a shift of PSI {truth:.4} at n = m = 1,000: \
+         covered in {covered} of {runs}"
+    );
+    assert!(alarms > runs / 2, "{alarms}");
+    assert!(common::clopper_pearson_lower(fails, runs) <= 0.05, "{fails}");
+    assert_eq!(passes, 100);
+    let coverage = covered as f64 / runs as f64;
+    assert!((0.90..=0.99).contains(&coverage), "{coverage}");
+}
+
+/// A categorical feature's drift — the largest change of a level's share — on its
+/// simultaneous interval: over seeded pairs of samples of one distribution of twelve levels,
+/// "at most 0.05" fails in no more than α of the runs, with the levels declared (Hoeffding)
+/// or open (twice the DKW bound), and passes once the samples are large.
+#[test]
+fn level_share_drift_fails_in_at_most_alpha_of_runs_without_drift() {
+    use model_check::stats::{level_shift, level_shift_interval};
+    const LEVELS: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261212);
+    // Shares 1..12 / 78: uneven, as real levels are.
+    let mut draw = |n: usize| -> Vec<&'static str> {
+        (0..n)
+            .map(|_| {
+                let mut u = rng.random_range(0..78);
+                let mut level = 0;
+                while u > level {
+                    u -= level + 1;
+                    level += 1;
+                }
+                LEVELS[level]
+            })
+            .collect()
+    };
+    let mut tally = |n: usize, runs: usize, declared: Option<usize>| {
+        let (mut fail, mut pass) = (0u64, 0u64);
+        for _ in 0..runs {
+            let (a, b) = (draw(n), draw(n));
+            let (d, _) = level_shift(&a, &b).unwrap();
+            let ci = level_shift_interval(d, n, n, declared, 0.05);
+            fail += u64::from(ci.lo > 0.05);
+            pass += u64::from(ci.hi <= 0.05);
+        }
+        (fail, pass)
+    };
+    let (declared_fail, _) = tally(500, 1000, Some(12));
+    let (open_fail, _) = tally(500, 1000, None);
+    let (_, large_pass) = tally(20_000, 20, Some(12));
+    println!(
+        "level shares, n = m = 500, no drift: Fail in {declared_fail} of 1000 (declared), \
+         {open_fail} (open); n = m = 20,000: Pass in {large_pass} of 20"
+    );
+    assert!(common::clopper_pearson_lower(declared_fail, 1000) <= 0.05);
+    assert!(common::clopper_pearson_lower(open_fail, 1000) <= 0.05);
+    assert_eq!(large_pass, 20);
+}
+
 /// The accuracy estimated from a calibrated classifier's probabilities (no labels): over
 /// 1,000 seeded batches whose labels are drawn from the model's own probabilities, the 95%
 /// interval covers the accuracy the labels give in 93–97% of batches.

@@ -126,7 +126,8 @@ pub mod prelude {
         confidence, conflicting_labels, directional, drift, duplicate_rows, estimated_accuracy,
         expected_calibration_error, expected_cost, f_beta, f1, false_negative_rate,
         false_positive_rate, flip, gap, invariant, leaked_rows, log_loss, mae, missing_rate,
-        no_regression, precision, r2, recall, reference_gap, rmse, roc_auc, unit_cases,
+        no_regression, population_stability, precision, r2, recall, reference_gap, rmse, roc_auc,
+        unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,

@@ -5,6 +5,24 @@ use model_check::prelude::*;
 
 pub use churn_example::TELCO;
 
+/// The Clopper–Pearson 95% lower bound of a proportion `x / n`, by bisection on the
+/// binomial tail.
+pub fn clopper_pearson_lower(x: u64, n: u64) -> f64 {
+    if x == 0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..100 {
+        let mid = (lo + hi) / 2.0;
+        if model_check::stats::binomial_upper_tail(x, n, mid) < 0.025 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// A file under `tests/oracles/`.
 pub fn oracle(file: &str) -> String {
     format!("{}/tests/oracles/{file}", env!("CARGO_MANIFEST_DIR"))

@@ -54,6 +54,7 @@ mod perturbation;
 mod reference;
 mod regression;
 mod rows;
+mod stability;
 mod unit_case;
 
 use std::fmt;
@@ -91,6 +92,7 @@ pub use regression::{
     mcnemar_exact, mcnemar_one_sided, no_regression,
 };
 pub use rows::{RowCheck, conflicting_labels, duplicate_rows, leaked_rows};
+pub use stability::{PSI_BINS, PopulationStability, population_stability};
 pub use unit_case::{UnitCases, unit_cases};
 
 /// The number of examples an outcome keeps unless told otherwise.

@@ -22,7 +22,8 @@ pub use binomial::{binomial_upper_tail, mcnemar_exact, mcnemar_one_sided};
 pub use bootstrap::{percentile_bootstrap, percentile_bootstrap_cells, quantile};
 pub use delong::{Delong, delong};
 pub use drift::{
-    Bins, ChiSquare, chi_square, jensen_shannon, ks_interval, ks_statistic, psi, wasserstein,
+    Bins, ChiSquare, chi_square, jensen_shannon, ks_interval, ks_statistic, level_shift,
+    level_shift_interval, psi, psi_interval, psi_of_counts, wasserstein,
 };
 pub use hypergeometric::fisher_exact_greater;
 pub use multiple::{benjamini_hochberg, benjamini_yekutieli, holm};
