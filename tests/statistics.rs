@@ -439,7 +439,9 @@ fn psi_verdicts_account_for_the_plug_in_bias() {
                 let k = if left == 0 || p <= 0.0 {
                     0
                 } else {
-                    Binomial::new(left, (p / mass).min(1.0)).unwrap().sample(rng)
+                    Binomial::new(left, (p / mass).min(1.0))
+                        .unwrap()
+                        .sample(rng)
                 };
                 left -= k;
                 mass -= p;
@@ -480,7 +482,11 @@ fn psi_verdicts_account_for_the_plug_in_bias() {
             multinomial(1000, &flat, &mut rng),
             multinomial(1000, &moved, &mut rng),
         );
-        covered += u64::from(psi_interval(&e, &a, resamples, &mut rng).unwrap().contains(truth));
+        covered += u64::from(
+            psi_interval(&e, &a, resamples, &mut rng)
+                .unwrap()
+                .contains(truth),
+        );
     }
     println!(
         "PSI, n = m = 100, no drift: plug-in above 0.1 in {alarms} of {runs}, verdict Fail in {fails}; \
@@ -488,7 +494,10 @@ fn psi_verdicts_account_for_the_plug_in_bias() {
          covered in {covered} of {runs}"
     );
     assert!(alarms > runs / 2, "{alarms}");
-    assert!(common::clopper_pearson_lower(fails, runs) <= 0.05, "{fails}");
+    assert!(
+        common::clopper_pearson_lower(fails, runs) <= 0.05,
+        "{fails}"
+    );
     assert_eq!(passes, 100);
     let coverage = covered as f64 / runs as f64;
     assert!((0.90..=0.99).contains(&coverage), "{coverage}");

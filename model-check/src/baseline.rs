@@ -761,12 +761,7 @@ impl Baseline {
 
     /// Where a missing baseline is recorded for review: `<name>.pending.json`.
     pub fn pending_path(&self) -> PathBuf {
-        let stem = self
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.path.with_file_name(format!("{stem}.pending.json"))
+        pending_path(&self.path)
     }
 
     fn mode(&self) -> Result<UpdateMode, BaselineError> {
@@ -872,7 +867,16 @@ impl Baseline {
     }
 }
 
-fn remove_stale(pending: &Path) {
+/// `<name>.pending.json` beside `<name>.json`: where a file waits for review.
+pub(crate) fn pending_path(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}.pending.json"))
+}
+
+pub(crate) fn remove_stale(pending: &Path) {
     // A pending file left from an earlier run is superseded; failing to remove it is harmless.
     let _ = std::fs::remove_file(pending);
 }
@@ -880,25 +884,28 @@ fn remove_stale(pending: &Path) {
 /// Writes `text` to `path` through a temporary file in the same directory and a rename, so
 /// a reader never sees half a file.
 fn write_atomically(path: &Path, text: &str) -> Result<(), BaselineError> {
-    let io = |source| BaselineError::Io {
+    write_file_atomically(path, text).map_err(|source| BaselineError::Io {
         path: path.to_path_buf(),
         source,
-    };
+    })
+}
+
+/// [`write_atomically`] for any reviewed file (baselines, profiles).
+pub(crate) fn write_file_atomically(path: &Path, text: &str) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
+        std::fs::create_dir_all(dir)?;
     }
     let name = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Unique per process and per write: tests run as threads of one process and may write
-    // the same baseline at once.
+    // the same file at once.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let temporary = path.with_file_name(format!(".{name}.{}.{write}.tmp", std::process::id()));
-    std::fs::write(&temporary, text).map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(|e| {
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
-        io(e)
     })
 }

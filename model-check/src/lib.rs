@@ -99,6 +99,7 @@ pub mod metrics;
 pub mod model;
 pub mod outcome;
 pub mod perturb;
+pub mod profile;
 pub mod report;
 pub mod rng;
 pub mod runner;
@@ -122,12 +123,13 @@ pub mod prelude {
     pub use crate::diff::ModelDiff;
     pub use crate::expect::{
         Check, CheckBuilder, Evidence, Example, Expectation, Finding, Findings, Method, Outcome,
-        Suite, Testable, Unit, Verdict, accuracy, brier_score, check, check_data, churn,
-        confidence, conflicting_labels, directional, drift, duplicate_rows, estimated_accuracy,
-        expected_calibration_error, expected_cost, f_beta, f1, false_negative_rate,
-        false_positive_rate, flip, gap, invariant, leaked_rows, log_loss, mae, missing_rate,
-        no_regression, population_stability, precision, r2, recall, reference_gap, rmse, roc_auc,
-        unit_cases,
+        Suite, Testable, Unit, Verdict, accuracy, allowed_levels, brier_score, check, check_data,
+        churn, confidence, conflicting_labels, directional, drift, duplicate_rows,
+        estimated_accuracy, expected_calibration_error, expected_cost, f_beta, f1,
+        false_negative_rate, false_positive_rate, flip, gap, in_range, invariant, label_share,
+        leaked_rows, log_loss, mae, matches_profile, missing_rate, no_regression,
+        population_stability, precision, r2, recall, reference_gap, rmse, roc_auc, row_count,
+        unique_values, unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,

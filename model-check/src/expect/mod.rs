@@ -51,6 +51,7 @@ mod gap;
 mod metric;
 mod missing;
 mod perturbation;
+mod profile;
 mod reference;
 mod regression;
 mod rows;
@@ -85,6 +86,10 @@ pub use metric::{
 pub use missing::{MissingRate, missing_rate};
 pub use perturbation::{
     DEFAULT_MULTIPLIER, DEFAULT_SHRINK_BUDGET, Directional, Invariant, directional, invariant,
+};
+pub use profile::{
+    LabelShare, MatchesProfile, RowCount, ValueCheck, allowed_levels, in_range, label_share,
+    matches_profile, row_count, unique_values,
 };
 pub use reference::{ReferenceGap, reference_gap};
 pub use regression::{

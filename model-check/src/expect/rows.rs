@@ -19,7 +19,7 @@ use crate::outcome::{Evidence, Finding, Unit, Verdict};
 
 /// One feature's value as an exact, hashable key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
+pub(super) enum Key {
     Number(u64),
     Category(String),
     Missing,
@@ -27,15 +27,20 @@ enum Key {
 
 fn key<R: Features>(row: &R) -> Vec<Key> {
     (0..R::SCHEMA.len())
-        .map(|i| match row.value(i) {
-            // −0 and 0 are one value (a float pattern compares with ==).
-            Value::Number(0.0) => Key::Number(0),
-            Value::Number(x) if x.is_nan() => Key::Number(f64::NAN.to_bits()),
-            Value::Number(x) => Key::Number(x.to_bits()),
-            Value::Category(c) => Key::Category(c.into_owned()),
-            Value::Missing => Key::Missing,
-        })
+        .map(|i| value_key(row.value(i)))
         .collect()
+}
+
+/// A value's exact key: numbers by their bits with −0 equal to 0 and every NaN equal.
+pub(super) fn value_key(value: Value) -> Key {
+    match value {
+        // −0 and 0 are one value (a float pattern compares with ==).
+        Value::Number(0.0) => Key::Number(0),
+        Value::Number(x) if x.is_nan() => Key::Number(f64::NAN.to_bits()),
+        Value::Number(x) => Key::Number(x.to_bits()),
+        Value::Category(c) => Key::Category(c.into_owned()),
+        Value::Missing => Key::Missing,
+    }
 }
 
 /// What a row check counts.
@@ -224,37 +229,43 @@ where
             })
             .collect();
         let note = format!("{count} of {n} rows");
-        let finding = if max == 0.0 {
-            // A census of the checked rows: any one fails.
-            Finding::new(
-                if count == 0 {
-                    Verdict::Pass
-                } else {
-                    Verdict::Fail
-                },
-                Evidence {
-                    estimate: Some(count as f64),
-                    n,
-                    threshold: Some(0.0),
-                    ..Evidence::new(Unit::Count, Method::new("exact count"))
-                },
-            )
-        } else {
-            decide(
-                &Rule::new(Direction::AtMost, max),
-                count as f64 / n.max(1) as f64,
-                crate::metrics::Proportion::new(count, n).wilson(),
-                n,
-                Method::wilson(),
-                true,
-                "rows",
-            )
-        };
+        let finding = share_finding(count, n, max);
         let mut finding = finding.with_examples(examples);
         finding.note = Some(match finding.note.take() {
             Some(why) => format!("{why}. {note}"),
             None => note,
         });
         Ok(finding.into())
+    }
+}
+
+/// A verdict on a share of rows `count / n` that may be at most `max`: with `max` 0 the rows
+/// are a census and any one fails (an exact count); otherwise they are a sample and the
+/// verdict rests on the share's Wilson 95% interval.
+pub(super) fn share_finding(count: u64, n: u64, max: f64) -> Finding {
+    if max == 0.0 {
+        Finding::new(
+            if count == 0 {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
+            Evidence {
+                estimate: Some(count as f64),
+                n,
+                threshold: Some(0.0),
+                ..Evidence::new(Unit::Count, Method::new("exact count"))
+            },
+        )
+    } else {
+        decide(
+            &Rule::new(Direction::AtMost, max),
+            count as f64 / n.max(1) as f64,
+            crate::metrics::Proportion::new(count, n).wilson(),
+            n,
+            Method::wilson(),
+            true,
+            "rows",
+        )
     }
 }
