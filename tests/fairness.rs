@@ -415,3 +415,64 @@ fn discovery_finds_high_school_graduates_beyond_sex_and_race() {
             .all(|f| f.adjusted_p <= 0.05 && f.rate > f.rest_rate)
     );
 }
+
+/// The example's data unit tests on the two Adult files, against pandas' counts on the same
+/// files (`tests/oracles/adult_data_tests.py`): `?` values, repeated rows, test rows that are
+/// also training rows, identical people with different labels — exact, since they are counts.
+#[test]
+fn the_data_unit_tests_count_what_pandas_counts() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oracles/adult_data_tests.json"
+    );
+    let oracle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let (test, data) = (model::load().unwrap(), model::load_data_file().unwrap());
+    assert_eq!(test.len() as u64, oracle["rows"]["test"].as_u64().unwrap());
+    assert_eq!(data.len() as u64, oracle["rows"]["data"].as_u64().unwrap());
+    let report = model::data_tests(test, data);
+    let count = |expectation: &str| -> u64 {
+        let o = report
+            .outcomes
+            .iter()
+            .find(|o| o.expectation.contains(expectation))
+            .unwrap_or_else(|| panic!("no outcome on {expectation}"));
+        (o.evidence.estimate.unwrap() * o.evidence.n as f64).round() as u64
+    };
+    for feature in ["workclass", "occupation", "native_country"] {
+        assert_eq!(
+            count(&format!("`{feature}` is missing")),
+            oracle["missing"][feature]["test"].as_u64().unwrap(),
+            "{feature}"
+        );
+    }
+    assert_eq!(
+        count("duplicate an earlier row"),
+        oracle["duplicates"]["test"].as_u64().unwrap()
+    );
+    assert_eq!(
+        count("also appear in the reference"),
+        oracle["test_rows_in_data"].as_u64().unwrap()
+    );
+    assert_eq!(
+        count("another label"),
+        oracle["conflicting_test_rows"].as_u64().unwrap()
+    );
+    // The rest pass: the test file matches the training file's profile and does not drift.
+    let failing: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict != Verdict::Pass)
+        .map(|o| o.expectation.as_str())
+        .collect();
+    assert_eq!(failing.len(), 3, "{failing:?}");
+    let high = report
+        .outcomes
+        .iter()
+        .find(|o| o.subject.as_deref() == Some("label >50K: share"))
+        .unwrap();
+    assert!(
+        (high.evidence.estimate.unwrap() - oracle["high_share"]["test"].as_f64().unwrap()).abs()
+            < 1e-12
+    );
+}

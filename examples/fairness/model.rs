@@ -20,6 +20,10 @@ use smartcore::numbers::realnum::RealNumber;
 /// The copy of the UCI Adult test file in the repository.
 pub const ADULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/adult.test");
 
+/// The copy of the UCI Adult training file, read only by the data unit tests (the model
+/// trains on a split of the test file, as before).
+pub const ADULT_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/adult.data");
+
 /// The file has no header line; these are the column names of `adult.names`, in order.
 pub const COLUMNS: [&str; 15] = [
     "age",
@@ -94,6 +98,40 @@ pub fn csv_options() -> CsvOptions {
 /// All 16,281 people.
 pub fn load() -> Result<Dataset<Person>, DataError> {
     Dataset::from_csv(ADULT, csv_options())
+}
+
+/// The 32,561 people of the training file (same options: it has no comment line and no dot
+/// after its labels, which the options take in their stride).
+pub fn load_data_file() -> Result<Dataset<Person>, DataError> {
+    Ok(Dataset::from_csv(ADULT_DATA, csv_options())?.named("adult.data"))
+}
+
+/// The data unit tests of the fairness example on the two files, no model involved: `?`
+/// values, repeated people, people of the test file also in the training file, identical
+/// people with different labels, and the test file against the training file's profile and
+/// distributions.
+pub fn data_tests(
+    test_file: Dataset<Person>,
+    data_file: Dataset<Person>,
+) -> model_check::expect::CheckReport {
+    let profile = model_check::profile::Profile::infer(&data_file);
+    type Data = model_check::expect::NoModel<Person>;
+    let expectations: Vec<Box<dyn Expectation<Data>>> = vec![
+        Box::new(missing_rate(Person::WORKCLASS).at_most(0.1)),
+        Box::new(missing_rate(Person::OCCUPATION).at_most(0.1)),
+        Box::new(missing_rate(Person::NATIVE_COUNTRY).at_most(0.1)),
+        Box::new(duplicate_rows().at_most(0.01)),
+        Box::new(leaked_rows().at_most(0.01)),
+        Box::new(conflicting_labels().at_most(0.01)),
+        Box::new(matches_profile(&profile)),
+        Box::new(drift(Person::AGE).at_most(0.05)),
+        Box::new(drift(Person::OCCUPATION).at_most(0.05)),
+    ];
+    check_data(test_file)
+        .against(data_file)
+        .max_examples(2)
+        .expect_all(expectations)
+        .run(7)
 }
 
 type Logit = LogisticRegression<f64, i32, DenseMatrix<f64>, Vec<i32>>;
