@@ -549,6 +549,103 @@ fn level_share_drift_fails_in_at_most_alpha_of_runs_without_drift() {
     assert_eq!(large_pass, 20);
 }
 
+/// The p-value form of drift: under no drift, the two-sample KS test (scipy's p-values, both
+/// branches) rejects at 0.05 in no more than α of the runs, and `drift_tests` over ten
+/// features at once (Benjamini–Yekutieli) fails any of them in no more than α of runs. Then
+/// why it is not the default: a shift of 0.02 standard deviations, harmless, is rejected
+/// once the samples are large, while "the drift is at most 0.05" passes.
+#[test]
+fn drift_p_values_reject_in_at_most_alpha_of_runs_and_flip_with_n() {
+    use model_check::stats::{KsMethod, ks_test};
+    use rand_distr::{Distribution, StandardNormal};
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261213);
+    let mut normal = |n: usize, shift: f64| -> Vec<f64> {
+        (0..n)
+            .map(|_| {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                z + shift
+            })
+            .collect()
+    };
+    let mut rejections = |n: usize, m: usize, runs: u64, method: KsMethod| {
+        let mut rejected = 0;
+        for _ in 0..runs {
+            let test = ks_test(&normal(n, 0.0), &normal(m, 0.0)).unwrap();
+            assert_eq!(test.method, method);
+            rejected += u64::from(test.p_value < 0.05);
+        }
+        rejected
+    };
+    let exact = rejections(200, 150, 1000, KsMethod::Exact);
+    let asymptotic = rejections(12_000, 300, 300, KsMethod::Asymptotic);
+    assert!(
+        common::clopper_pearson_lower(exact, 1000) <= 0.05,
+        "{exact}"
+    );
+    assert!(
+        common::clopper_pearson_lower(asymptotic, 300) <= 0.05,
+        "{asymptotic}"
+    );
+
+    #[derive(Features, Clone)]
+    struct Ten {
+        a: f64,
+        b: f64,
+        c: f64,
+        d: f64,
+        e: f64,
+        f: f64,
+        g: f64,
+        h: f64,
+        site: String,
+        kind: String,
+    }
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261214);
+    let mut rows = |n: usize| -> Dataset<Ten> {
+        let mut x = || -> f64 { StandardNormal.sample(&mut rng) };
+        let rows = (0..n)
+            .map(|_| Ten {
+                a: x(),
+                b: x(),
+                c: x(),
+                d: x(),
+                e: x(),
+                f: x(),
+                g: x(),
+                h: x(),
+                site: ["n", "s", "e"][(x().abs() * 10.0) as usize % 3].into(),
+                kind: ["x", "y"][usize::from(x() > 0.3)].into(),
+            })
+            .collect();
+        Dataset::unlabelled(rows).unwrap()
+    };
+    let runs = 300;
+    let mut any = 0;
+    for run in 0..runs {
+        let report = check_data(rows(300))
+            .against(rows(300))
+            .expect(drift_tests())
+            .run(run);
+        assert_eq!(report.outcomes.len(), 10);
+        any += u64::from(report.outcomes.iter().any(|o| o.verdict == Verdict::Fail));
+    }
+    assert!(common::clopper_pearson_lower(any, runs) <= 0.05, "{any}");
+
+    // A harmless shift of 0.02 sd, 100,000 values a side.
+    let (before, after) = (normal(100_000, 0.0), normal(100_000, 0.02));
+    let p = ks_test(&after, &before).unwrap().p_value;
+    let d = model_check::stats::ks_statistic(&after, &before).unwrap();
+    let bound = model_check::stats::ks_interval(d, 100_000, 100_000, 0.05);
+    println!(
+        "KS p < 0.05 under no drift: {exact} of 1000 (exact, 200 vs 150), {asymptotic} of 300 \
+         (asymptotic, 12,000 vs 300); drift_tests on ten features: any fails in {any} of {runs}; \
+         a 0.02 sd shift at 100,000 a side: p = {p:.2e}, D = {d:.4}, DKW bound {:.4}",
+        bound.hi
+    );
+    assert!(p < 0.05, "{p}");
+    assert!(bound.hi <= 0.05, "{bound:?}");
+}
+
 /// The accuracy estimated from a calibrated classifier's probabilities (no labels): over
 /// 1,000 seeded batches whose labels are drawn from the model's own probabilities, the 95%
 /// interval covers the accuracy the labels give in 93–97% of batches.

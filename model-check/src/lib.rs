@@ -32,7 +32,7 @@
 //! |---|---|
 //! | [`fmt`] | numbers, rates and intervals as every renderer shows them (leaf) |
 //! | [`rng`] | the one seeded RNG and seed derivation (leaf) |
-//! | [`stats`] | Wilson, Newcombe, binomial and McNemar tests, the percentile bootstrap (leaf) |
+//! | [`stats`] | Wilson, Newcombe, binomial and McNemar tests, the bootstrap, DeLong, FDR, drift distances and tests (leaf) |
 //! | [`config`] | every `MODEL_CHECK_*` variable, CI detection, seed resolution |
 //! | [`data`] | `Features`, `Dataset`, labels, CSV loading, encoding |
 //! | [`perturb`] | tabular and text augmenters, templates, lexicons |
@@ -42,6 +42,7 @@
 //! | [`outcome`] | `Verdict`, `Evidence` (unit, method, interval, p-value, tables), `Finding`, `Example`, `Outcome` |
 //! | [`search`] | flip search: bisection, multi-feature search, shrinking |
 //! | [`baseline`] | recorded runs of a model, kept as reviewable files |
+//! | [`profile`] | the schema of a reference (types, ranges, levels, missing shares), kept as a reviewable file |
 //! | [`expect`] | checks, the `Expectation` trait, one file per expectation kind |
 //! | [`diff`] | what changed between two models on the same rows |
 //! | [`discover`] | slice discovery: the pockets where a model fails, with false discoveries controlled |
@@ -124,12 +125,12 @@ pub mod prelude {
     pub use crate::expect::{
         Check, CheckBuilder, Evidence, Example, Expectation, Finding, Findings, Method, Outcome,
         Suite, Testable, Unit, Verdict, accuracy, allowed_levels, brier_score, check, check_data,
-        churn, confidence, conflicting_labels, directional, drift, duplicate_rows,
+        churn, confidence, conflicting_labels, directional, drift, drift_tests, duplicate_rows,
         estimated_accuracy, expected_calibration_error, expected_cost, f_beta, f1,
-        false_negative_rate, false_positive_rate, flip, gap, in_range, invariant, label_share,
-        leaked_rows, log_loss, mae, matches_profile, missing_rate, no_regression,
-        population_stability, precision, r2, recall, reference_gap, rmse, roc_auc, row_count,
-        unique_values, unit_cases,
+        false_negative_rate, false_positive_rate, flip, gap, in_range, invariant, label_drift,
+        label_share, leaked_rows, log_loss, mae, matches_profile, missing_rate, no_regression,
+        population_stability, precision, prediction_drift, r2, recall, reference_gap, rmse,
+        roc_auc, row_count, unique_values, unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,

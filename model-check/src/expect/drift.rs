@@ -18,8 +18,8 @@ use super::metric::{Direction, Domain, Rule, check_threshold, decide, setting_er
 use super::{Context, Expectation, Findings, Method};
 use crate::cohort::EvalError;
 use crate::data::{Feature, Features, Value};
-use crate::model::Model;
-use crate::outcome::Unit;
+use crate::model::{Model, Probabilities};
+use crate::outcome::{Finding, Unit};
 
 /// The drift of one numeric feature, built by [`drift`]; finished by
 /// [`at_most`](Drift::at_most).
@@ -44,8 +44,8 @@ impl<R> Clone for Drift<R> {
 
 /// The drift of a feature between the checked rows and the check's reference
 /// (`.against(reference)`): the Kolmogorov–Smirnov distance for a numeric feature, the
-/// largest change of one level's share for a categorical one. Missing values are left out of
-/// both (expect them with [`missing_rate`](super::missing_rate)).
+/// largest change of one level's share for a categorical one. Missing values (and NaNs) are
+/// left out of both (expect them with [`missing_rate`](super::missing_rate)).
 ///
 /// ```
 /// use model_check::prelude::*;
@@ -130,37 +130,21 @@ where
     }
 
     fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
-        let Some(max) = self.max else {
-            return Err(setting_error(
-                "a drift needs a threshold: call .at_most(distance)".into(),
-            ));
-        };
-        check_threshold(
-            max,
-            Domain::UNIT,
-            &format_args!("the drift of `{}`", self.name),
-        )?;
+        let max = drift_threshold(self.max, &format!("`{}`", self.name))?;
         let spec = &M::Input::SCHEMA[self.feature];
         let reference = context.reference()?;
         let data = context.data();
         let current_rows = || context.rows().iter().map(|&r| &data.rows()[r]);
-        let empty = || {
-            setting_error(format!(
-                "`{}` has no values in the checked rows or the reference",
-                self.name
-            ))
-        };
-        let (d, interval, n, m, method, moved) = if spec.is_numeric() {
+        let what = format!("`{}`", self.name);
+        let finding = if spec.is_numeric() {
             let numbers = |rows: &mut dyn Iterator<Item = &M::Input>| -> Vec<f64> {
                 rows.filter_map(|r| r.value(self.feature).as_number())
+                    .filter(|x| !x.is_nan())
                     .collect()
             };
             let current = numbers(&mut current_rows());
             let before = numbers(&mut reference.rows().iter());
-            let d = crate::stats::ks_statistic(&current, &before).ok_or_else(empty)?;
-            let (n, m) = (current.len(), before.len());
-            let interval = crate::stats::ks_interval(d, n, m, ALPHA);
-            (d, interval, n, m, Method::new("ks dkw"), None)
+            numeric_drift(&current, &before, max, &what)?
         } else {
             let levels = |rows: &mut dyn Iterator<Item = &M::Input>| -> Vec<Value> {
                 rows.map(|r| r.value(self.feature))
@@ -180,38 +164,308 @@ where
                     })
                     .collect()
             }
-            let (a, b) = (text(&current), text(&before));
-            let (d, level) = crate::stats::level_shift(&a, &b).ok_or_else(empty)?;
             let declared = (!spec.levels().is_empty()).then_some(spec.levels().len());
-            let interval = crate::stats::level_shift_interval(d, a.len(), b.len(), declared, ALPHA);
-            let moved = format!("the share of `{level}` moved most");
-            (
-                d,
-                interval,
-                a.len(),
-                b.len(),
-                Method::new("level shares"),
-                Some(moved),
-            )
+            level_drift(&text(&current), &text(&before), declared, max, &what)?
         };
-        let mut finding = decide(
-            &Rule::new(Direction::AtMost, max),
-            d,
-            Some(interval),
-            n as u64,
-            method.with("alpha", ALPHA),
-            false,
-            "rows",
-        );
-        finding.evidence.unit = Unit::Distance;
-        let mut sizes = format!("{n} values against {m} in the reference");
-        if let Some(moved) = moved {
-            sizes = format!("{moved}; {sizes}");
+        Ok(finding.into())
+    }
+}
+
+/// "The drift of `what` is at most `max`" on two samples of numbers: the Kolmogorov–Smirnov
+/// distance on its DKW interval.
+fn numeric_drift(
+    current: &[f64],
+    before: &[f64],
+    max: f64,
+    what: &str,
+) -> Result<Finding, EvalError> {
+    if current.iter().chain(before).any(|x| x.is_nan()) {
+        return Err(setting_error(format!(
+            "{what} has NaN values: a distance between distributions needs numbers"
+        )));
+    }
+    let d = crate::stats::ks_statistic(current, before).ok_or_else(|| no_values(what))?;
+    let (n, m) = (current.len(), before.len());
+    let interval = crate::stats::ks_interval(d, n, m, ALPHA);
+    Ok(drift_finding(
+        d,
+        interval,
+        max,
+        n,
+        m,
+        Method::new("ks dkw"),
+        None,
+    ))
+}
+
+/// The same on two samples of levels: the largest change of a level's share on its
+/// simultaneous interval (`declared` levels known in advance, if any).
+fn level_drift(
+    current: &[&str],
+    before: &[&str],
+    declared: Option<usize>,
+    max: f64,
+    what: &str,
+) -> Result<Finding, EvalError> {
+    let (d, level) = crate::stats::level_shift(current, before).ok_or_else(|| no_values(what))?;
+    let (n, m) = (current.len(), before.len());
+    let interval = crate::stats::level_shift_interval(d, n, m, declared, ALPHA);
+    let moved = format!("the share of `{level}` moved most");
+    Ok(drift_finding(
+        d,
+        interval,
+        max,
+        n,
+        m,
+        Method::new("level shares"),
+        Some(moved),
+    ))
+}
+
+fn no_values(what: &str) -> EvalError {
+    setting_error(format!(
+        "{what} has no values in the checked rows or the reference"
+    ))
+}
+
+fn drift_finding(
+    d: f64,
+    interval: crate::stats::Interval,
+    max: f64,
+    n: usize,
+    m: usize,
+    method: Method,
+    moved: Option<String>,
+) -> Finding {
+    let mut finding = decide(
+        &Rule::new(Direction::AtMost, max),
+        d,
+        Some(interval),
+        n as u64,
+        method.with("alpha", ALPHA),
+        false,
+        "rows",
+    );
+    finding.evidence.unit = Unit::Distance;
+    let mut sizes = format!("{n} values against {m} in the reference");
+    if let Some(moved) = moved {
+        sizes = format!("{moved}; {sizes}");
+    }
+    finding.note = Some(match finding.note.take() {
+        Some(why) => format!("{why}. {sizes}"),
+        None => sizes,
+    });
+    finding
+}
+
+fn drift_threshold(max: Option<f64>, what: &str) -> Result<f64, EvalError> {
+    let Some(max) = max else {
+        return Err(setting_error(
+            "a drift needs a threshold: call .at_most(distance)".into(),
+        ));
+    };
+    check_threshold(max, Domain::UNIT, &format_args!("the drift of {what}"))?;
+    Ok(max)
+}
+
+/// A model output whose drift can be measured: a regressor's prediction, or a classifier's
+/// probability of one class (with its predicted label).
+pub trait DriftScore {
+    /// The score of this output: the prediction, or the probability of `class` (`None`: the
+    /// second of two classes, the positive one of a binary model).
+    fn drift_score(&self, class: Option<&str>) -> Result<f64, String>;
+}
+
+impl DriftScore for f64 {
+    fn drift_score(&self, _: Option<&str>) -> Result<f64, String> {
+        Ok(*self)
+    }
+}
+
+impl DriftScore for Probabilities {
+    fn drift_score(&self, class: Option<&str>) -> Result<f64, String> {
+        let classes = self.classes();
+        let index = match class {
+            Some(c) => classes.index_of(c).ok_or_else(|| {
+                format!(
+                    "`{c}` is not a class of the model (classes: {})",
+                    classes.names().join(", ")
+                )
+            })?,
+            None if classes.len() == 2 => 1,
+            None => {
+                return Err(format!(
+                    "the model has {} classes: name the one whose probability drifts with .class(..)",
+                    classes.len()
+                ));
+            }
+        };
+        Ok(self.as_slice()[index])
+    }
+}
+
+/// The drift of a model's predictions between the checked rows and the reference, built by
+/// [`prediction_drift`]; finished by [`at_most`](PredictionDrift::at_most).
+#[derive(Debug, Clone, Default)]
+pub struct PredictionDrift {
+    class: Option<String>,
+    max: Option<f64>,
+}
+
+/// The Kolmogorov–Smirnov drift of the model's scores between the checked rows and the
+/// check's reference: a regressor's predictions, or a classifier's probability of one class
+/// (the positive class of a binary model unless [`class`](PredictionDrift::class) names
+/// another) — needing no labels, the first sign that a model sees a different world.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Row { x: f64 }
+///
+/// let model = Classifier::from_fn(ModelInfo::new("sigmoid", "1"), ["no", "yes"], |b: &[Row]| {
+///     Ok(b.iter().map(|r| { let p = 1.0 / (1.0 + (-r.x).exp()); vec![1.0 - p, p] }).collect())
+/// })?;
+/// let rows = |shift: f64| -> Result<Dataset<Row>, DataError> {
+///     Dataset::unlabelled((0..5000).map(|i| Row { x: f64::from(i % 100) / 25.0 - 2.0 + shift }).collect())
+/// };
+/// let report = check(model, rows(1.0)?)
+///     .against(rows(0.0)?)
+///     .expect(prediction_drift().at_most(0.1))
+///     .run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Fail);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn prediction_drift() -> PredictionDrift {
+    PredictionDrift::default()
+}
+
+impl PredictionDrift {
+    /// The class whose probability is compared.
+    pub fn class(mut self, class: impl Into<String>) -> Self {
+        self.class = Some(class.into());
+        self
+    }
+
+    /// The distance may be at most `d` (in `[0, 1]`).
+    pub fn at_most(mut self, d: f64) -> Self {
+        self.max = Some(d);
+        self
+    }
+}
+
+impl<M> Expectation<M> for PredictionDrift
+where
+    M: Model + 'static,
+    M::Input: Clone,
+    M::Output: DriftScore + Clone + PartialEq + Send + Sync + 'static,
+{
+    fn describe(&self) -> String {
+        let what = match &self.class {
+            Some(c) => format!("the probability of {c:?}"),
+            None => "the model's scores".to_string(),
+        };
+        match self.max {
+            Some(max) => format!(
+                "{what} drift from the reference by at most {} (Kolmogorov–Smirnov)",
+                crate::fmt::number(max)
+            ),
+            None => format!("the drift of {what}"),
         }
-        finding.note = Some(match finding.note.take() {
-            Some(why) => format!("{why}. {sizes}"),
-            None => sizes,
-        });
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        let max = drift_threshold(self.max, "the predictions")?;
+        let class = self.class.as_deref();
+        let score = |p: &M::Output| p.drift_score(class).map_err(setting_error);
+        let before: Vec<f64> = context
+            .reference_predictions()?
+            .iter()
+            .map(score)
+            .collect::<Result<_, _>>()?;
+        // The predictions of the checked rows, in their order.
+        let current: Vec<f64> = context
+            .predictions()?
+            .iter()
+            .map(score)
+            .collect::<Result<_, _>>()?;
+        Ok(numeric_drift(&current, &before, max, "the predictions")?.into())
+    }
+}
+
+/// The drift of the labels between the checked rows and the reference, built by
+/// [`label_drift`]; finished by [`at_most`](LabelDrift::at_most).
+#[derive(Debug, Clone, Default)]
+pub struct LabelDrift {
+    max: Option<f64>,
+}
+
+/// The drift of the labels between the checked rows and the check's reference: the largest
+/// change of a class's share for class labels, the Kolmogorov–Smirnov distance for numeric
+/// targets (prior shift, once the labels arrive).
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Row { x: f64 }
+///
+/// let data = |churners: usize| -> Result<Dataset<Row>, DataError> {
+///     let labels = (0..4000).map(|i| if i < churners { "Yes" } else { "No" });
+///     Dataset::from_rows(vec![Row { x: 0.0 }; 4000], Labels::classes(labels)?)
+/// };
+/// let report = check_data(data(2000)?).against(data(1000)?).expect(label_drift().at_most(0.1)).run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Fail); // a quarter churned, now half
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn label_drift() -> LabelDrift {
+    LabelDrift::default()
+}
+
+impl LabelDrift {
+    /// The distance may be at most `d` (in `[0, 1]`).
+    pub fn at_most(mut self, d: f64) -> Self {
+        self.max = Some(d);
+        self
+    }
+}
+
+impl<M: Model> Expectation<M> for LabelDrift {
+    fn describe(&self) -> String {
+        match self.max {
+            Some(max) => format!(
+                "the labels drift from the reference by at most {}",
+                crate::fmt::number(max)
+            ),
+            None => "the drift of the labels".into(),
+        }
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        let max = drift_threshold(self.max, "the labels")?;
+        let reference = context.reference()?.labels();
+        let labels = context.data().labels();
+        let rows = context.rows();
+        let finding = match (labels.targets(), reference.targets()) {
+            (Some(t), Some(before)) => {
+                let current: Vec<f64> = rows.iter().map(|&r| t[r]).collect();
+                numeric_drift(&current, before, max, "the labels")?
+            }
+            _ => {
+                let (Some(_), Some(_)) = (labels.class_names(), reference.class_names()) else {
+                    return Err(setting_error(
+                        "label drift needs labels of one kind on both sides (classes or targets)"
+                            .into(),
+                    ));
+                };
+                let current: Vec<&str> = rows.iter().filter_map(|&r| labels.class_of(r)).collect();
+                let before: Vec<&str> = (0..reference.len())
+                    .filter_map(|r| reference.class_of(r))
+                    .collect();
+                let classes = reference.class_names().map(<[String]>::len);
+                level_drift(&current, &before, classes, max, "the labels")?
+            }
+        };
         Ok(finding.into())
     }
 }

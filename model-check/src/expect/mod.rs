@@ -45,6 +45,7 @@
 mod bootstrap;
 mod confidence;
 mod drift;
+mod drift_tests;
 mod estimated;
 mod flip;
 mod gap;
@@ -73,7 +74,10 @@ pub use crate::outcome::{
     Method, NoFindings, Outcome, Plot, ScoreChange, Table, TableError, Unit, Verdict,
 };
 pub use confidence::{Confidence, confidence};
-pub use drift::{Drift, drift};
+pub use drift::{
+    Drift, DriftScore, LabelDrift, PredictionDrift, drift, label_drift, prediction_drift,
+};
+pub use drift_tests::{DriftTests, drift_tests};
 pub use estimated::{EstimatedAccuracy, estimated_accuracy};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};

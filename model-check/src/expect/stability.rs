@@ -51,7 +51,7 @@ pub const PSI_BINS: usize = 10;
 
 /// The population stability index of `feature` between the checked rows and the check's
 /// reference (`.against(reference)`), with an interval free of the plug-in bias. Missing
-/// values are left out of both.
+/// values (and NaNs) are left out of both.
 ///
 /// ```
 /// use model_check::prelude::*;
@@ -162,17 +162,24 @@ where
             .map(|r| r.value(self.feature))
             .filter(|v| !matches!(v, Value::Missing))
             .collect();
-        if current.is_empty() || before.is_empty() {
-            return Err(setting_error(format!(
+        let empty = || {
+            setting_error(format!(
                 "`{}` has no values in the checked rows or the reference",
                 self.name
-            )));
-        }
+            ))
+        };
         let (expected, actual) = if M::Input::SCHEMA[self.feature].is_numeric() {
-            let numbers =
-                |v: &[Value]| -> Vec<f64> { v.iter().filter_map(Value::as_number).collect() };
+            let numbers = |v: &[Value]| -> Vec<f64> {
+                v.iter()
+                    .filter_map(Value::as_number)
+                    .filter(|x| !x.is_nan())
+                    .collect()
+            };
             let (before, current) = (numbers(&before), numbers(&current));
-            let bins = crate::stats::Bins::of(&before, self.bins).expect("checked above");
+            if current.is_empty() {
+                return Err(empty());
+            }
+            let bins = crate::stats::Bins::of(&before, self.bins).ok_or_else(empty)?;
             (bins.counts(&before), bins.counts(&current))
         } else {
             let mut counts: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
@@ -188,16 +195,16 @@ where
             }
             counts.values().copied().unzip()
         };
-        let psi = crate::stats::psi_of_counts(&expected, &actual).expect("both have values");
+        let psi = crate::stats::psi_of_counts(&expected, &actual).ok_or_else(empty)?;
         let mut rng = crate::rng::seeded_rng(context.seed());
         let interval = crate::stats::psi_interval(&expected, &actual, self.resamples, &mut rng);
-        let (n, m) = (current.len(), before.len());
+        let (n, m): (u64, u64) = (actual.iter().sum(), expected.iter().sum());
         let k = expected.len();
         let mut finding = decide(
             &Rule::new(Direction::AtMost, max),
             psi,
             interval,
-            n as u64,
+            n,
             Method::new("psi basic bootstrap")
                 .with("bins", k as f64)
                 .with("resamples", f64::from(self.resamples)),

@@ -6,7 +6,7 @@ use super::Interval;
 
 /// The two-sample Kolmogorov–Smirnov statistic: the largest distance between the two
 /// empirical distribution functions, as `scipy.stats.ks_2samp(a, b).statistic`. NaNs are
-/// not values: callers drop missing values first. `None` when a sample is empty.
+/// not values: callers drop them first. `None` when a sample is empty or holds a NaN.
 ///
 /// ```
 /// use model_check::stats::ks_statistic;
@@ -15,9 +15,10 @@ use super::Interval;
 /// assert_eq!(ks_statistic(&[1.0, 2.0], &[3.0, 4.0]), Some(1.0));
 /// // Ties between the samples move both distribution functions at once.
 /// assert_eq!(ks_statistic(&[1.0, 2.0, 2.0, 3.0], &[2.0, 4.0]), Some(0.5));
+/// assert_eq!(ks_statistic(&[f64::NAN], &[f64::NAN]), None);
 /// ```
 pub fn ks_statistic(a: &[f64], b: &[f64]) -> Option<f64> {
-    if a.is_empty() || b.is_empty() {
+    if a.is_empty() || b.is_empty() || has_nan(a) || has_nan(b) {
         return None;
     }
     let (a, b) = (sorted(a), sorted(b));
@@ -139,7 +140,7 @@ pub fn level_shift_interval(
 
 /// The 1-Wasserstein (earth mover's) distance between two samples, as
 /// `scipy.stats.wasserstein_distance(a, b)`: the area between the empirical distribution
-/// functions. `None` when a sample is empty.
+/// functions. `None` when a sample is empty or holds a NaN.
 ///
 /// ```
 /// use model_check::stats::wasserstein;
@@ -147,7 +148,7 @@ pub fn level_shift_interval(
 /// assert_eq!(wasserstein(&[0.0, 1.0, 3.0], &[5.0, 6.0, 8.0]), Some(5.0));
 /// ```
 pub fn wasserstein(a: &[f64], b: &[f64]) -> Option<f64> {
-    if a.is_empty() || b.is_empty() {
+    if a.is_empty() || b.is_empty() || has_nan(a) || has_nan(b) {
         return None;
     }
     let (a, b) = (sorted(a), sorted(b));
@@ -482,4 +483,8 @@ fn sorted(x: &[f64]) -> Vec<f64> {
     let mut v = x.to_vec();
     v.sort_by(f64::total_cmp);
     v
+}
+
+fn has_nan(x: &[f64]) -> bool {
+    x.iter().any(|v| v.is_nan())
 }

@@ -1,9 +1,9 @@
 //! Statistics behind every verdict: intervals for proportions and their differences, exact
 //! binomial and McNemar tests, the percentile bootstrap, DeLong's interval for the ROC AUC,
 //! the normal distribution, Holm's multiplicity adjustment, Benjamini–Hochberg's and
-//! Benjamini–Yekutieli's false-discovery adjustments, Fisher's exact test, and the drift
+//! Benjamini–Yekutieli's false-discovery adjustments, Fisher's exact test, the drift
 //! distances (Kolmogorov–Smirnov with its DKW interval, PSI, Wasserstein-1, Jensen–Shannon,
-//! chi-square).
+//! chi-square), and the two-sample Kolmogorov–Smirnov test's p-value.
 //!
 //! A leaf module: it imports nothing of the crate, and every expectation decides through it.
 //! Each function names the reference implementation it matches (statsmodels, scipy, numpy);
@@ -14,6 +14,7 @@ mod bootstrap;
 mod delong;
 mod drift;
 mod hypergeometric;
+mod ks;
 mod multiple;
 mod normal;
 mod proportion;
@@ -26,6 +27,7 @@ pub use drift::{
     level_shift_interval, psi, psi_interval, psi_of_counts, wasserstein,
 };
 pub use hypergeometric::fisher_exact_greater;
+pub use ks::{KsMethod, KsTest, ks_test, kstwo_sf};
 pub use multiple::{benjamini_hochberg, benjamini_yekutieli, holm};
 pub use normal::{normal_cdf, normal_quantile};
 pub use proportion::{newcombe, wilson};
