@@ -215,3 +215,34 @@ fn chi_square_matches_scipy_chi2_contingency() {
         );
     }
 }
+
+/// Isotonic regression as scikit-learn's `IsotonicRegression(out_of_bounds="clip")` fits
+/// and predicts it (`tests/oracles/isotonic.py`): on a grid reaching past the data and at
+/// the fitted points, ties included.
+#[test]
+fn isotonic_regression_matches_scikit_learn() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracles/isotonic.json");
+    let oracle: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let mut worst: f64 = 0.0;
+    for case in oracle["cases"].as_array().unwrap() {
+        let (x, y) = (floats(&case["x"]), floats(&case["y"]));
+        let fit = model_check::stats::Isotonic::fit(&x, &y).unwrap();
+        for (points, expected) in [
+            (&case["grid"], &case["predicted"]),
+            (&case["x"], &case["at_x"]),
+        ] {
+            for (t, e) in floats(points).into_iter().zip(floats(expected)) {
+                worst = worst.max((fit.predict(t) - e).abs());
+            }
+        }
+    }
+    println!("isotonic: largest difference from scikit-learn {worst:e}");
+    assert!(worst < 1e-12, "{worst}");
+}

@@ -133,3 +133,121 @@ fn an_error_in_a_later_batch_names_its_row_in_the_stream() {
     assert_eq!(report[1].metrics.n(), 100);
     assert_eq!(report[0].metrics.mae(), Some(1.0));
 }
+
+/// Telco streamed 300 rows at a time into a sketch gives exactly the profile of the file in
+/// memory (extremes, levels, missing shares and class shares are kept exactly), and its
+/// sketched drift between contracts agrees with the in-memory drift within the rank error
+/// it reports.
+#[test]
+fn a_sketched_stream_profiles_exactly_and_drifts_within_its_rank_error() {
+    use model_check::monitor::DataSketch;
+    use model_check::profile::Profile;
+    let sketch = DataSketch::<Customer>::of_source(telco_stream(300), 300).unwrap();
+    let mut expected = Profile::infer(&telco("churn"));
+    expected.dataset = sketch.to_profile().dataset.clone();
+    assert_eq!(sketch.to_profile(), expected);
+
+    // Month-to-month against two-year contracts: sketched with a small capacity, so that
+    // compactions happen, against the exact statistic in memory.
+    let all = telco("churn");
+    let contract = |c: &str| -> Dataset<Customer> {
+        let rows: Vec<usize> = (0..all.len())
+            .filter(|&r| all.rows()[r].contract == c)
+            .collect();
+        all.subset(&rows).unwrap()
+    };
+    let (monthly, two_year) = (contract("Month-to-month"), contract("Two year"));
+    let sketch_of = |d: &Dataset<Customer>| {
+        let mut s = DataSketch::<Customer>::with_capacity("contract", 64);
+        s.add(d);
+        s
+    };
+    let finding = sketch_of(&monthly).drift(&sketch_of(&two_year), Customer::TENURE, 0.1);
+    let exact = check_data(monthly.clone())
+        .against(two_year.clone())
+        .expect(drift(Customer::TENURE).at_most(0.1))
+        .run(1)
+        .outcomes
+        .remove(0);
+    let slack = finding.evidence.method.param("rank_error").unwrap();
+    assert!(slack > 0.0, "the small sketch compacted");
+    let (d, exact_d) = (
+        finding.evidence.estimate.unwrap(),
+        exact.evidence.estimate.unwrap(),
+    );
+    assert!((d - exact_d).abs() <= slack, "{d} vs {exact_d} ± {slack}");
+    // Both see tenure drift far beyond 0.1 between the contracts.
+    assert_eq!(
+        (finding.verdict, exact.verdict),
+        (Verdict::Fail, Verdict::Fail)
+    );
+    let interval = finding.evidence.interval.unwrap();
+    let exact_interval = exact.evidence.interval.unwrap();
+    assert!(interval.width() > exact_interval.width());
+    assert!(
+        finding
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("widens the DKW bound")
+    );
+}
+
+/// Millions of values never held at once: the sketch keeps a bounded number of values
+/// (growing with the logarithm of the rows, not the rows), sketches of three shards merge
+/// into the same counts as the whole, and two streams of one distribution pass
+/// "drift ≤ 0.02" with room to spare.
+#[test]
+fn streams_of_millions_of_rows_sketch_in_bounded_memory_and_merge() {
+    use model_check::monitor::DataSketch;
+    #[derive(Features)]
+    struct Reading {
+        volts: f64,
+    }
+    // A deterministic scramble of [0, 1): no two streams alike, no randomness to seed.
+    let stream = |seed: u64, n: u64| {
+        Batches::new(
+            "readings",
+            (0..n).map(move |i| {
+                let x = (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed) >> 11;
+                (
+                    Reading {
+                        volts: x as f64 / (1u64 << 53) as f64,
+                    },
+                    (),
+                )
+            }),
+        )
+    };
+    let small = DataSketch::<Reading>::of_source(stream(1, 100_000), 65_536).unwrap();
+    let large = DataSketch::<Reading>::of_source(stream(1, 3_000_000), 65_536).unwrap();
+    let other = DataSketch::<Reading>::of_source(stream(2, 3_000_000), 65_536).unwrap();
+    println!(
+        "retained values: {} for 100,000 rows, {} for 3,000,000",
+        small.retained(),
+        large.retained()
+    );
+    assert!(large.retained() < 4096 * 12, "{}", large.retained());
+    assert!(large.retained() < 3 * small.retained());
+    let finding = large.drift(&other, Reading::VOLTS, 0.02);
+    assert_eq!(finding.verdict, Verdict::Pass, "{finding:?}");
+
+    let mut shards = DataSketch::<Reading>::of_source(stream(1, 1_000_000), 65_536).unwrap();
+    for part in 1..3u64 {
+        let rows = (part * 1_000_000..(part + 1) * 1_000_000).map(|i| {
+            let x = (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 1) >> 11;
+            (
+                Reading {
+                    volts: x as f64 / (1u64 << 53) as f64,
+                },
+                (),
+            )
+        });
+        shards.merge(&DataSketch::of_source(Batches::new("readings", rows), 65_536).unwrap());
+    }
+    assert_eq!(shards.rows(), large.rows());
+    assert_eq!(shards.to_profile(), large.to_profile());
+    let merged = shards.drift(&large, Reading::VOLTS, 0.02);
+    let slack = merged.evidence.method.param("rank_error").unwrap();
+    assert!(merged.evidence.estimate.unwrap() <= slack, "{merged:?}");
+}

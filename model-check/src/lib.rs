@@ -44,6 +44,7 @@
 //! | [`baseline`] | recorded runs of a model, kept as reviewable files |
 //! | [`profile`] | the schema of a reference (types, ranges, levels, missing shares), kept as a reviewable file |
 //! | [`expect`] | checks, the `Expectation` trait, one file per expectation kind |
+//! | [`monitor`] | drift and data checks over streams, from mergeable sketches |
 //! | [`diff`] | what changed between two models on the same rows |
 //! | [`discover`] | slice discovery: the pockets where a model fails, with false discoveries controlled |
 //! | [`report`] | text, JSON (schema v2) and JUnit renderings of what ran |
@@ -98,6 +99,7 @@ pub mod fmt;
 pub mod harness;
 pub mod metrics;
 pub mod model;
+pub mod monitor;
 pub mod outcome;
 pub mod perturb;
 pub mod profile;

@@ -228,7 +228,7 @@ fn no_values(what: &str) -> EvalError {
     ))
 }
 
-fn drift_finding(
+pub(crate) fn drift_finding(
     d: f64,
     interval: crate::stats::Interval,
     max: f64,

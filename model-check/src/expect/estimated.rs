@@ -21,6 +21,7 @@ use crate::model::{Model, Probabilities};
 #[derive(Debug, Clone)]
 pub struct EstimatedAccuracy {
     min: Option<f64>,
+    calibrate: bool,
 }
 
 /// The accuracy a calibrated classifier should have on the rows, estimated from its
@@ -51,10 +52,24 @@ pub struct EstimatedAccuracy {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn estimated_accuracy() -> EstimatedAccuracy {
-    EstimatedAccuracy { min: None }
+    EstimatedAccuracy {
+        min: None,
+        calibrate: false,
+    }
 }
 
 impl EstimatedAccuracy {
+    /// Calibrates the model's confidence first, on the check's labelled reference
+    /// (`.against(reference)`): an isotonic regression of "the prediction was right" on the
+    /// confidence (as scikit-learn's `IsotonicRegression`), through which each row's
+    /// confidence is read. Use it when the probabilities are not calibrated; the interval
+    /// does not include the calibration's own error, so a small reference makes it too
+    /// narrow (measured in the crate's `tests/statistics.rs`).
+    pub fn calibrated_on_reference(mut self) -> Self {
+        self.calibrate = true;
+        self
+    }
+
     /// The estimated accuracy must be at least `rate`, decided on its interval.
     pub fn at_least(mut self, rate: f64) -> Self {
         self.min = Some(rate);
@@ -98,9 +113,17 @@ where
             ));
         };
         check_threshold(min, Domain::UNIT, &"an estimated accuracy")?;
+        let calibration = if self.calibrate {
+            Some(self.calibration(context)?)
+        } else {
+            None
+        };
         let predictions = context.predictions()?;
-        let Some((estimate, sd, n)) =
-            poisson_binomial_mean(predictions.iter().map(Probabilities::confidence))
+        let confidence = |p: &Probabilities| match &calibration {
+            Some((fit, _)) => fit.predict(p.confidence()).clamp(0.0, 1.0),
+            None => p.confidence(),
+        };
+        let Some((estimate, sd, n)) = poisson_binomial_mean(predictions.iter().map(confidence))
         else {
             return Err(setting_error("no rows are selected".into()));
         };
@@ -114,15 +137,55 @@ where
             estimate,
             Some(interval),
             n,
-            Method::new("cbpe poisson-binomial"),
+            match calibration {
+                Some((_, rows)) => Method::new("cbpe poisson-binomial isotonic")
+                    .with("calibration_rows", rows as f64),
+                None => Method::new("cbpe poisson-binomial"),
+            },
             true,
             "rows",
         );
-        let assumption = "estimated from the model's probabilities: assumes they are calibrated on data like these rows and no concept drift";
+        let assumption = if self.calibrate {
+            "estimated from the model's probabilities, calibrated on the reference: assumes the reference is like these rows but for the inputs' distribution (no concept drift)"
+        } else {
+            "estimated from the model's probabilities: assumes they are calibrated on data like these rows and no concept drift"
+        };
         finding.note = Some(match finding.note.take() {
             Some(why) => format!("{why}; {assumption}"),
             None => assumption.to_string(),
         });
         Ok(finding.into())
+    }
+}
+
+impl EstimatedAccuracy {
+    /// The isotonic map from confidence to the share right, fitted on the reference, and
+    /// the number of rows it was fitted on.
+    fn calibration<M>(
+        &self,
+        context: &mut Context<'_, M>,
+    ) -> Result<(crate::stats::Isotonic, usize), EvalError>
+    where
+        M: Model<Output = Probabilities> + 'static,
+        M::Input: Clone,
+    {
+        let reference = context.reference()?;
+        let labels = reference.labels();
+        let (Some(names), Some(index)) = (labels.class_names(), labels.class_indices()) else {
+            return Err(setting_error(format!(
+                "calibrating on the reference needs its class labels; `{}` has none",
+                reference.name()
+            )));
+        };
+        let truth: Vec<String> = index.iter().map(|&c| names[c as usize].clone()).collect();
+        let predictions = context.reference_predictions()?;
+        let (x, y): (Vec<f64>, Vec<f64>) = predictions
+            .iter()
+            .zip(&truth)
+            .map(|(p, t)| (p.confidence(), f64::from(u8::from(p.label() == t))))
+            .unzip();
+        let fit = crate::stats::Isotonic::fit(&x, &y)
+            .ok_or_else(|| setting_error("the reference has no rows to calibrate on".into()))?;
+        Ok((fit, x.len()))
     }
 }

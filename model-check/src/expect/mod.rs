@@ -74,6 +74,7 @@ pub use crate::outcome::{
     Method, NoFindings, Outcome, Plot, ScoreChange, Table, TableError, Unit, Verdict,
 };
 pub use confidence::{Confidence, confidence};
+pub(crate) use drift::drift_finding;
 pub use drift::{
     Drift, DriftScore, LabelDrift, PredictionDrift, drift, label_drift, prediction_drift,
 };
@@ -100,6 +101,7 @@ pub use regression::{
     ALPHA, Churn, CohortRegression, NoRegression, PairedRate, binomial_upper_tail, churn,
     mcnemar_exact, mcnemar_one_sided, no_regression,
 };
+pub(crate) use rows::share_finding;
 pub use rows::{RowCheck, conflicting_labels, duplicate_rows, leaked_rows};
 pub use stability::{PSI_BINS, PopulationStability, population_stability};
 pub use unit_case::{UnitCases, unit_cases};

@@ -242,7 +242,7 @@ where
 /// A verdict on a share of rows `count / n` that may be at most `max`: with `max` 0 the rows
 /// are a census and any one fails (an exact count); otherwise they are a sample and the
 /// verdict rests on the share's Wilson 95% interval.
-pub(super) fn share_finding(count: u64, n: u64, max: f64) -> Finding {
+pub(crate) fn share_finding(count: u64, n: u64, max: f64) -> Finding {
     if max == 0.0 {
         Finding::new(
             if count == 0 {
