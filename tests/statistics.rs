@@ -413,12 +413,35 @@ fn drift_verdicts_on_the_dkw_bound_do_not_flip_with_sample_size() {
     };
     let small = count(100, 1000);
     let medium = count(1000, 1000);
-    // Kept small for a debug test run: 40 pairs of 50,000 (the bound is then D + 0.013).
-    let large = count(50_000, 40);
-    println!("n = m = 100: {small:?}; 1,000: {medium:?}; 50,000: {large:?}");
+    // 1,000 pairs of 100,000: drawn already sorted (uniform order statistics are normalised
+    // sums of exponential spacings), which keeps the debug test to seconds.
+    let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(20261217);
+    let mut sorted_uniforms = |n: usize| -> Vec<f64> {
+        let mut sum = 0.0;
+        let mut spacing = || -(1.0 - rng.random::<f64>()).ln();
+        let mut v: Vec<f64> = (0..n)
+            .map(|_| {
+                sum += spacing();
+                sum
+            })
+            .collect();
+        let total = sum + spacing();
+        v.iter_mut().for_each(|x| *x /= total);
+        v
+    };
+    let mut large = std::collections::BTreeMap::new();
+    for _ in 0..1000 {
+        let (a, b) = (sorted_uniforms(100_000), sorted_uniforms(100_000));
+        *large
+            .entry(format!("{:?}", verdict(&a, &b)))
+            .or_insert(0u64) += 1;
+    }
+    println!("n = m = 100: {small:?}; 1,000: {medium:?}; 100,000: {large:?}");
     assert_eq!(small.get("Inconclusive"), Some(&1000));
     assert_eq!(medium.get("Fail"), None);
-    assert_eq!(large.get("Pass"), Some(&40), "{large:?}");
+    // Pass in at least 99% of runs (here: all).
+    assert!(large.get("Pass").copied().unwrap_or(0) >= 990, "{large:?}");
+    assert_eq!(large.get("Fail"), None);
 }
 
 /// The population stability index on its basic-bootstrap interval, over seeded pairs of
