@@ -479,3 +479,64 @@ fn token_slices_show_which_reviews_each_model_gets_wrong() {
         }
     }
 }
+
+/// The seed's example of the right answer for the right reason: both models call "I'm
+/// having a great day" great because of "great" — its exact token Shapley value is the
+/// largest — and the expectation says so. On the held-out reviews that contain "great", the
+/// same expectation (occlusion for long reviews) measures how often another word carries the
+/// prediction instead.
+#[test]
+fn great_carries_a_great_day_for_both_models() {
+    let setup = &*SETUP;
+    let (nb, vader) = (
+        naive_bayes_model(&setup.trained.nb),
+        vader_model(&setup.trained.vader),
+    );
+    let text = "I'm having a great day".to_string();
+    for phi in [
+        model_check::explain::token_attribution(&nb)
+            .target("great".into())
+            .exact(&text)
+            .unwrap(),
+        model_check::explain::token_attribution(&vader)
+            .target("great".into())
+            .exact(&text)
+            .unwrap(),
+    ] {
+        assert_eq!(phi.sorted()[0].0, "great", "{phi:?}");
+        assert!(phi.additivity_gap.abs() < 1e-12);
+    }
+    let one = || Dataset::from_inputs(vec![text.clone()], Labels::unlabelled(1)).unwrap();
+    for report in [
+        check(naive_bayes_model(&setup.trained.nb), one())
+            .expect(token_drives("great").toward("great"))
+            .run(SEED),
+        check(vader_model(&setup.trained.vader), one())
+            .expect(token_drives("great").toward("great"))
+            .run(SEED),
+    ] {
+        assert_eq!(report.outcomes[0].verdict, Verdict::Pass, "{report:?}");
+    }
+    // The held-out reviews with "great".
+    let held_out = setup.data.reviews.clone();
+    for (name, outcome) in [
+        (
+            "nb",
+            check(naive_bayes_model(&setup.trained.nb), held_out.clone())
+                .expect(token_drives("great").toward("great"))
+                .run(SEED)
+                .outcomes
+                .remove(0),
+        ),
+        (
+            "vader",
+            check(vader_model(&setup.trained.vader), held_out)
+                .expect(token_drives("great").toward("great"))
+                .run(SEED)
+                .outcomes
+                .remove(0),
+        ),
+    ] {
+        println!("{name}: {outcome}");
+    }
+}

@@ -218,6 +218,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sum("The soup was not great."),
         sum("I don't love this soup.")
     );
+
+    // Why this prediction: which tokens carried it (exact Shapley over the tokens: every
+    // subset of the words kept, the rest deleted; the values add up to P(full) − P("")).
+    println!(
+        "\nwhy this prediction (exact token Shapley values of P(great), each subset of the words kept)"
+    );
+    for text in GREAT_DAY {
+        for (name, phi) in [
+            (nb().info().to_string(), great_day(&nb(), text)?),
+            (vader().info().to_string(), great_day(&vader(), text)?),
+        ] {
+            let shown: Vec<String> = phi
+                .tokens
+                .iter()
+                .zip(&phi.values)
+                .map(|(t, v)| format!("{t} {v:+.3}"))
+                .collect();
+            println!(
+                "  {name:<20} \"{text}\": P(great) {:.3} from {:.3}: {}",
+                phi.prediction,
+                phi.base,
+                shown.join(", ")
+            );
+        }
+    }
+
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -314,4 +340,18 @@ fn context(text: &str, detail: &str) -> String {
 fn percent(x: f64) -> String {
     let pct = format!("{:.1}", 100.0 * x);
     format!("{}%", pct.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// The seed's example of a right answer for a wrong reason: a model that calls this text
+/// positive should do so because of "great", not "having" or "day".
+const GREAT_DAY: [&str; 2] = ["I'm having a great day", "What a great soup"];
+
+/// Exact token Shapley values of the probability of `great`.
+fn great_day(
+    model: &impl Model<Input = String, Output = Probabilities>,
+    text: &str,
+) -> Result<model_check::explain::TokenValues, model_check::explain::ExplainError> {
+    model_check::explain::token_attribution(model)
+        .target("great".into())
+        .exact(text)
 }

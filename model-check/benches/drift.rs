@@ -63,7 +63,10 @@ fn main() {
         test.method
     );
     let (t, value) = time(reps, || psi(&reference, &current, 10).unwrap());
-    println!("  psi, 10 bins          {:>9.1} ms   PSI = {value:.3e}", ms(t));
+    println!(
+        "  psi, 10 bins          {:>9.1} ms   PSI = {value:.3e}",
+        ms(t)
+    );
     let (t, (a, b)) = time(reps, || {
         let (mut a, mut b) = (QuantileSketch::new(4096), QuantileSketch::new(4096));
         current.iter().for_each(|&x| {

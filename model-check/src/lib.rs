@@ -41,6 +41,7 @@
 //! | [`cohort`] | named row subsets, evaluated in one pass |
 //! | [`outcome`] | `Verdict`, `Evidence` (unit, method, interval, p-value, tables), `Finding`, `Example`, `Outcome` |
 //! | [`search`] | flip search: bisection, multi-feature search, shrinking |
+//! | [`explain`] | local Shapley values against a background: exact over every coalition, or sampled with standard errors |
 //! | [`baseline`] | recorded runs of a model, kept as reviewable files |
 //! | [`profile`] | the schema of a reference (types, ranges, levels, missing shares), kept as a reviewable file |
 //! | [`expect`] | checks, the `Expectation` trait, one file per expectation kind |
@@ -94,6 +95,7 @@ pub mod data;
 pub mod diff;
 pub mod discover;
 pub mod expect;
+pub mod explain;
 pub mod fmt;
 #[cfg(feature = "harness")]
 pub mod harness;
@@ -129,10 +131,10 @@ pub mod prelude {
         Suite, Testable, Unit, Verdict, accuracy, allowed_levels, brier_score, check, check_data,
         churn, confidence, conflicting_labels, directional, drift, drift_tests, duplicate_rows,
         estimated_accuracy, expected_calibration_error, expected_cost, f_beta, f1,
-        false_negative_rate, false_positive_rate, flip, gap, in_range, invariant, label_drift,
-        label_share, leaked_rows, log_loss, mae, matches_profile, missing_rate, no_regression,
-        population_stability, precision, prediction_drift, r2, recall, reference_gap, rmse,
-        roc_auc, row_count, unique_values, unit_cases,
+        false_negative_rate, false_positive_rate, flip, gap, importance, in_range, invariant,
+        label_drift, label_share, leaked_rows, log_loss, mae, matches_profile, missing_rate,
+        monotone, no_regression, population_stability, precision, prediction_drift, r2, recall,
+        reference_gap, rmse, roc_auc, row_count, token_drives, unique_values, unit_cases,
     };
     pub use crate::metrics::{
         Average, ClassificationMetrics, Interval, Proportion, RegressionMetrics,

@@ -47,6 +47,7 @@ mod confidence;
 mod drift;
 mod drift_tests;
 mod estimated;
+mod explanation;
 mod flip;
 mod gap;
 mod metric;
@@ -80,6 +81,7 @@ pub use drift::{
 };
 pub use drift_tests::{DriftTests, drift_tests};
 pub use estimated::{EstimatedAccuracy, estimated_accuracy};
+pub use explanation::{Importance, Monotone, TokenDrives, importance, monotone, token_drives};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{
