@@ -128,9 +128,9 @@ pub mod prelude {
     pub use crate::diff::ModelDiff;
     pub use crate::expect::{
         Check, CheckBuilder, Evidence, Example, Expectation, Finding, Findings, Method, Outcome,
-        Suite, Testable, Unit, Verdict, accuracy, allowed_levels, brier_score, check, check_data,
-        churn, confidence, conflicting_labels, directional, drift, drift_tests, duplicate_rows,
-        estimated_accuracy, expected_calibration_error, expected_cost, f_beta, f1,
+        Suite, Testable, Unit, Verdict, accuracy, allowed_levels, attribution, brier_score, check,
+        check_data, churn, confidence, conflicting_labels, directional, drift, drift_tests,
+        duplicate_rows, estimated_accuracy, expected_calibration_error, expected_cost, f_beta, f1,
         false_negative_rate, false_positive_rate, flip, gap, importance, in_range, invariant,
         label_drift, label_share, leaked_rows, log_loss, mae, matches_profile, missing_rate,
         monotone, no_regression, population_stability, precision, prediction_drift, r2, recall,

@@ -565,3 +565,273 @@ where
             .into())
     }
 }
+
+/// The sign a feature's attribution must have, built by [`attribution`]; finished by
+/// [`positive`](FeatureAttribution::positive) or [`negative`](FeatureAttribution::negative).
+pub struct FeatureAttribution<R, O: Explained> {
+    feature: usize,
+    name: &'static str,
+    target: Option<O::Target>,
+    positive: Option<bool>,
+    rows: usize,
+    background: usize,
+    permutations: usize,
+    row: PhantomData<fn(&R)>,
+}
+
+impl<R, O: Explained> Clone for FeatureAttribution<R, O> {
+    fn clone(&self) -> Self {
+        FeatureAttribution {
+            feature: self.feature,
+            name: self.name,
+            target: self.target.clone(),
+            positive: self.positive,
+            rows: self.rows,
+            background: self.background,
+            permutations: self.permutations,
+            row: PhantomData,
+        }
+    }
+}
+
+impl<R, O: Explained> std::fmt::Debug for FeatureAttribution<R, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeatureAttribution")
+            .field("feature", &self.name)
+            .field("target", &self.target)
+            .field("positive", &self.positive)
+            .finish()
+    }
+}
+
+/// The Shapley value of `feature` has one sign on every checked row (at most
+/// [`rows`](FeatureAttribution::rows), a seeded sample): interventional values against a
+/// background of the reference's rows (`.against(reference)`) or of the checked data, a
+/// seeded sample of at most 100 ([`crate::explain::Shapley`]). Exact for up to 16 features
+/// and decided exactly (a value of 0 has no sign); sampled beyond, each value deciding on
+/// ±z standard errors with z Bonferroni-adjusted across the rows: `Fail` when some row's
+/// value certainly has the other sign, `Pass` when every row's certainly has this one.
+///
+/// ```
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Loan { income: f64, debt: f64 }
+///
+/// let model = Classifier::from_fn(ModelInfo::new("loans", "1"), ["no", "yes"], |b: &[Loan]| {
+///     Ok(b.iter().map(|l| {
+///         let p = 1.0 / (1.0 + (-(0.05 * l.income - 0.2 * l.debt)).exp());
+///         vec![1.0 - p, p]
+///     }).collect())
+/// })?;
+/// let rows: Vec<Loan> = (0..60).map(|i| Loan { income: f64::from(i), debt: f64::from(i % 7) }).collect();
+/// let data = Dataset::unlabelled(rows)?;
+/// // Above-average income always raises the approval probability: on the richer rows,
+/// // income's value is positive.
+/// let rich = Cohort::range(Loan::INCOME, 40.0..);
+/// let report = check(model, data)
+///     .on(rich)
+///     .expect(attribution(Loan::INCOME).target("yes".to_string()).positive())
+///     .run(1);
+/// assert_eq!(report.outcomes[0].verdict, Verdict::Pass, "{:?}", report.outcomes[0]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn attribution<R: Features, T, O: Explained>(
+    feature: Feature<R, T>,
+) -> FeatureAttribution<R, O> {
+    FeatureAttribution {
+        feature: feature.index(),
+        name: feature.name(),
+        target: None,
+        positive: None,
+        rows: 50,
+        background: 100,
+        permutations: 64,
+        row: PhantomData,
+    }
+}
+
+impl<R, O: Explained> FeatureAttribution<R, O> {
+    /// The number explained (a classifier's class).
+    pub fn target(mut self, target: O::Target) -> Self {
+        self.target = Some(target);
+        self
+    }
+
+    /// The feature raises the output on every checked row.
+    pub fn positive(mut self) -> Self {
+        self.positive = Some(true);
+        self
+    }
+
+    /// The feature lowers the output on every checked row.
+    pub fn negative(mut self) -> Self {
+        self.positive = Some(false);
+        self
+    }
+
+    /// At most this many rows are explained (50), a seeded sample of the checked rows.
+    pub fn rows(mut self, rows: usize) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    /// Background rows (100).
+    pub fn background(mut self, rows: usize) -> Self {
+        self.background = rows;
+        self
+    }
+
+    /// Permutations of the sampled estimator, for more than 16 features (64).
+    pub fn permutations(mut self, permutations: usize) -> Self {
+        self.permutations = permutations;
+        self
+    }
+}
+
+impl<M> Expectation<M> for FeatureAttribution<M::Input, M::Output>
+where
+    M: Model,
+    M::Input: Features + Clone,
+    M::Output: Explained,
+{
+    fn describe(&self) -> String {
+        let sign = match self.positive {
+            Some(true) => "raises",
+            Some(false) => "lowers",
+            None => "moves",
+        };
+        let what = match &self.target {
+            Some(t) => format!("the output for {t:?}"),
+            None => "the output".into(),
+        };
+        format!("`{}` {sign} {what} on every row (Shapley value)", self.name)
+    }
+
+    fn evaluate(&self, context: &mut Context<'_, M>) -> Result<Findings, EvalError> {
+        let Some(positive) = self.positive else {
+            return Err(setting_error(
+                "an attribution needs a sign: call .positive() or .negative()".into(),
+            ));
+        };
+        if self.rows == 0 || self.background == 0 {
+            return Err(setting_error(
+                "an attribution needs at least one row and one background row".into(),
+            ));
+        }
+        let seed = context.seed();
+        let sample = |n: usize, k: usize, salt: u64| -> Vec<usize> {
+            let mut picked: Vec<usize> = (0..n).collect();
+            if n > k {
+                let mut rng = crate::rng::seeded_rng(seed ^ salt);
+                rand::seq::SliceRandom::shuffle(picked.as_mut_slice(), &mut rng);
+                picked.truncate(k);
+                picked.sort_unstable();
+            }
+            picked
+        };
+        let background: Vec<M::Input> = {
+            let source = context.reference().unwrap_or(context.data());
+            sample(source.len(), self.background, 0xB0)
+                .into_iter()
+                .map(|i| source.rows()[i].clone())
+                .collect()
+        };
+        let checked = context.rows();
+        let chosen: Vec<usize> = sample(checked.len(), self.rows, 0xE1)
+            .into_iter()
+            .map(|i| checked[i])
+            .collect();
+        let inputs: Vec<M::Input> = chosen
+            .iter()
+            .map(|&r| context.data().rows()[r].clone())
+            .collect();
+        let mut explainer = crate::explain::Shapley::new(context.model(), &background);
+        if let Some(t) = &self.target {
+            explainer = explainer.target(t.clone());
+        }
+        let exact = M::Input::SCHEMA.len() <= crate::explain::MAX_EXACT_PLAYERS;
+        let values = if exact {
+            explainer.exact_rows(&inputs)
+        } else {
+            explainer.sampled_rows(&inputs, self.permutations, seed)
+        }
+        .map_err(|e| setting_error(format!("the Shapley values of `{}`: {e}", self.name)))?;
+        let z = if exact {
+            0.0
+        } else {
+            crate::stats::normal_quantile(1.0 - 0.025 / chosen.len() as f64)
+        };
+        let sign = if positive { 1.0 } else { -1.0 };
+        let (mut agree, mut against) = (0u64, Vec::new());
+        let mut calls = 0;
+        for (phi, &r) in values.iter().zip(&chosen) {
+            calls += phi.model_calls;
+            let at = phi
+                .players
+                .iter()
+                .position(|p| p == self.name)
+                .expect("every feature is a player");
+            let (v, se) = (sign * phi.values[at], phi.std_errors[at]);
+            if v - z * se > 0.0 {
+                agree += 1;
+            } else if v + z * se < 0.0 || (exact && v <= 0.0) {
+                against.push((r, phi.values[at], se));
+            }
+        }
+        let n = chosen.len() as u64;
+        let verdict = if !against.is_empty() {
+            Verdict::Fail
+        } else if agree == n {
+            Verdict::Pass
+        } else {
+            Verdict::Inconclusive
+        };
+        let examples = against
+            .iter()
+            .take(context.max_examples())
+            .map(|&(r, v, se)| {
+                Example::row(
+                    r,
+                    context.data().id(r),
+                    if exact {
+                        format!("its value is {}", crate::fmt::number(v))
+                    } else {
+                        format!(
+                            "its value is {} ± {} (one standard error)",
+                            crate::fmt::number(v),
+                            crate::fmt::number(se)
+                        )
+                    },
+                )
+            })
+            .collect();
+        let method = if exact {
+            Method::new("shapley exact")
+        } else {
+            Method::new("shapley sampled")
+                .with("permutations", self.permutations as f64)
+                .with("z", z)
+        };
+        Ok(Finding::new(
+            verdict,
+            Evidence {
+                estimate: Some(against.len() as f64),
+                n,
+                threshold: Some(0.0),
+                ..Evidence::new(
+                    Unit::Count,
+                    method
+                        .with("background", background.len() as f64)
+                        .with("model_calls", calls as f64),
+                )
+            },
+        )
+        .with_examples(examples)
+        .with_note(format!(
+            "{agree} of {n} rows certainly agree, {} certainly disagree",
+            against.len()
+        ))
+        .into())
+    }
+}

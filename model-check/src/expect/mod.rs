@@ -81,7 +81,10 @@ pub use drift::{
 };
 pub use drift_tests::{DriftTests, drift_tests};
 pub use estimated::{EstimatedAccuracy, estimated_accuracy};
-pub use explanation::{Importance, Monotone, TokenDrives, importance, monotone, token_drives};
+pub use explanation::{
+    FeatureAttribution, Importance, Monotone, TokenDrives, attribution, importance, monotone,
+    token_drives,
+};
 pub use flip::{Flip, FlipExpectation, flip};
 pub use gap::{Gap, MAX_NUMERIC_GROUPS, gap, newcombe_difference};
 pub use metric::{

@@ -317,3 +317,75 @@ fn mquantile(x: &[f64], p: f64) -> f64 {
     let k = k as usize;
     (1.0 - gamma) * x[k - 1] + gamma * x[k]
 }
+
+/// One point of a [`robustness_curve`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustnessPoint {
+    /// The augmenter's strength.
+    pub strength: f64,
+    /// The accuracy on the augmented rows.
+    pub accuracy: f64,
+    /// Its Wilson 95% interval.
+    pub interval: Option<crate::metrics::Interval>,
+    /// How many augmented rows were evaluated (rows the augmenter cannot vary are left
+    /// out).
+    pub n: u64,
+}
+
+/// A classifier's accuracy, with its Wilson interval, as an augmenter's strength grows — the
+/// seed's perturbation analysis: `augmenter(s)` builds the augmenter of strength `s` (say
+/// `noise(s)`, in standard deviations), each row gets one seeded variant, and the model is
+/// evaluated on the variants. A strength of 0 evaluates the rows as they are.
+///
+/// ```
+/// use model_check::explain::robustness_curve;
+/// use model_check::prelude::*;
+///
+/// #[derive(Features, Clone)]
+/// struct Row { x: f64 }
+///
+/// let rows: Vec<Row> = (0..400).map(|i| Row { x: f64::from(i) / 400.0 - 0.5 }).collect();
+/// let labels = Labels::classes((0..400).map(|i| if i >= 200 { "up" } else { "down" }))?;
+/// let data = Dataset::from_rows(rows, labels)?;
+/// let model = Classifier::from_fn(ModelInfo::new("sign", "1"), ["down", "up"], |b: &[Row]| {
+///     Ok(b.iter().map(|r| if r.x >= 0.0 { vec![0.0, 1.0] } else { vec![1.0, 0.0] }).collect())
+/// })?;
+/// let curve = robustness_curve(&model, &data, &[0.0, 0.5, 2.0], noise, 7)?;
+/// assert_eq!(curve[0].accuracy, 1.0);
+/// assert!(curve[2].accuracy < curve[1].accuracy && curve[1].accuracy < 1.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn robustness_curve<M, A>(
+    model: &M,
+    data: &Dataset<M::Input>,
+    strengths: &[f64],
+    augmenter: impl Fn(f64) -> A,
+    seed: u64,
+) -> Result<Vec<RobustnessPoint>, crate::cohort::EvalError>
+where
+    M: Model<Output = crate::model::Probabilities>,
+    M::Input: crate::perturb::Editable,
+    A: crate::perturb::Augmenter<M::Input>,
+{
+    strengths
+        .iter()
+        .map(|&strength| {
+            let evaluate = |d: &Dataset<M::Input>| {
+                crate::cohort::evaluate_classifier(model, d, &[Cohort::all()])
+            };
+            let report = if strength == 0.0 {
+                evaluate(data)?
+            } else {
+                let variants = crate::perturb::augment(data, &augmenter(strength), 1, seed)?;
+                evaluate(&variants)?
+            };
+            let accuracy = report[0].metrics.accuracy();
+            Ok(RobustnessPoint {
+                strength,
+                accuracy: accuracy.rate().unwrap_or(f64::NAN),
+                interval: accuracy.wilson(),
+                n: report[0].n(),
+            })
+        })
+        .collect()
+}

@@ -82,7 +82,9 @@ mod text;
 mod walk;
 
 pub(crate) use curves::partial_dependence_at;
-pub use curves::{Curves, Monotonicity, PartialDependence, partial_dependence};
+pub use curves::{
+    Curves, Monotonicity, PartialDependence, RobustnessPoint, partial_dependence, robustness_curve,
+};
 pub use importance::{
     FeatureImportance, Importances, Loss, PermutationImportance, RowLoss, permutation_importance,
 };
