@@ -271,23 +271,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             f.name, f.mean, f.interval.lo, f.interval.hi
         );
     }
-    // The rows it gets wrong: shuffling a feature that pushes them the wrong way lowers
-    // their loss — the most *mis*predictive features.
-    let predicted = model.predict(test.rows())?;
-    let mut tagged = test.clone();
-    tagged.tag_rows(
-        "wrong",
-        (0..test.len()).filter(|&r| Some(predicted[r].label()) != test.labels().class_of(r)),
-    )?;
-    let wrong = permutation_importance(&model, &tagged)
+    // The rows it gets wrong: values from other customers lower their loss most for the
+    // features that push them the wrong way.
+    let (_, wrong) = permutation_importance(&model, test)
         .loss(Loss::LogLoss)
         .seed(7)
-        .on(Cohort::tag("wrong"))
-        .run()?;
+        .on_right_and_wrong()?;
     let mut mispredictive = wrong.sorted();
     mispredictive.reverse();
     println!(
-        "on the {} rows it gets wrong, shuffling lowers the loss most for (mispredictive):",
+        "on the {} rows it gets wrong, other customers' values lower the loss most for (mispredictive):",
         wrong.rows
     );
     for f in mispredictive.iter().take(4) {

@@ -271,10 +271,11 @@ impl<R, O: Explained> std::fmt::Debug for Monotone<R, O> {
     }
 }
 
-/// The model's output moves one way as `feature` sweeps its grid, for every checked row
-/// (its ICE curve, [`partial_dependence`](crate::explain::partial_dependence)'s grid unless [`grid`](Monotone::grid) says
-/// otherwise): decided exactly on the rows, every row whose curve turns back by more than the
-/// tolerance (1e-9) an example.
+/// The model's output moves one way as `feature` sweeps its range, for every checked row
+/// (its ICE curve over the declared range or levels, else
+/// [`partial_dependence`](crate::explain::partial_dependence)'s grid of the data, unless
+/// [`grid`](Monotone::grid) says otherwise): decided exactly on the rows, every row whose
+/// curve turns back by more than the tolerance (1e-9) an example.
 ///
 /// ```
 /// use model_check::prelude::*;
@@ -373,9 +374,10 @@ where
         if let Some(t) = &self.target {
             sweep = sweep.target(t.clone());
         }
-        if let Some(g) = &self.grid {
-            sweep = sweep.grid(g.clone());
-        }
+        sweep = match &self.grid {
+            Some(g) => sweep.grid(g.clone()),
+            None => sweep.declared(),
+        };
         let curves = sweep
             .run()
             .map_err(|e| setting_error(format!("the curves of `{}`: {e}", self.name)))?;

@@ -157,6 +157,51 @@ where
         self
     }
 
+    /// Sweeps the feature's declared range (`#[features(range = LO..=HI)]`: every integer in
+    /// it for an integer field, up to the resolution, else evenly spaced points) or its
+    /// declared levels (a field-less enum), instead of the data's grid; the data's grid when
+    /// nothing is declared.
+    pub fn declared(mut self) -> Self {
+        let spec = &M::Input::SCHEMA[self.feature];
+        if let Some((lo, hi)) = spec.range() {
+            let integer = matches!(
+                spec.kind(),
+                crate::data::Kind::Numeric {
+                    number: crate::data::NumberType::Integer | crate::data::NumberType::Bool,
+                    ..
+                }
+            );
+            let points = self.resolution.max(2);
+            let mut grid: Vec<f64> = if integer && hi - lo < points as f64 {
+                (lo.ceil() as i64..=hi.floor() as i64)
+                    .map(|i| i as f64)
+                    .collect()
+            } else {
+                let step = (hi - lo) / (points - 1) as f64;
+                (0..points)
+                    .map(|i| {
+                        if i + 1 == points {
+                            hi
+                        } else {
+                            lo + i as f64 * step
+                        }
+                    })
+                    .map(|x| if integer { x.round() } else { x })
+                    .collect()
+            };
+            grid.dedup();
+            self.grid = Some(grid.into_iter().map(Value::Number).collect());
+        } else if !spec.levels().is_empty() {
+            self.grid = Some(
+                spec.levels()
+                    .iter()
+                    .map(|l| Value::Category((*l).into()))
+                    .collect(),
+            );
+        }
+        self
+    }
+
     /// Points of a numeric grid between the percentiles (100).
     pub fn resolution(mut self, points: usize) -> Self {
         self.resolution = points;

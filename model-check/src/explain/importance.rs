@@ -303,6 +303,17 @@ where
 
     /// [`run`](Self::run) on the dataset rows `rows` (a check's selected rows).
     pub(crate) fn run_rows(&self, rows: &[usize]) -> Result<Importances, EvalError> {
+        self.run_drawing(rows, None)
+    }
+
+    /// The importance on `rows`, each repeat giving them the feature's values of a random
+    /// arrangement of `pool`'s rows (distinct rows, as many as `rows`), or of their own rows
+    /// permuted when `pool` is `None`.
+    fn run_drawing(
+        &self,
+        rows: &[usize],
+        pool: Option<&[usize]>,
+    ) -> Result<Importances, EvalError> {
         let schema = M::Input::SCHEMA;
         let loss = self.loss.unwrap_or(M::Output::DEFAULT_LOSS);
         let n = rows.len();
@@ -329,7 +340,12 @@ where
                         )));
                     }
                 }
-                vec![p.clone(); players.len()]
+                // Positions among the rows evaluated, as dataset rows.
+                let sources: Vec<Vec<usize>> = p
+                    .iter()
+                    .map(|perm| perm.iter().map(|&i| rows[i]).collect())
+                    .collect();
+                vec![sources; players.len()]
             }
             None => {
                 if self.repeats == 0 {
@@ -343,8 +359,9 @@ where
                             seeded_rng(self.seed ^ (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                         (0..self.repeats)
                             .map(|_| {
-                                let mut p: Vec<usize> = (0..n).collect();
+                                let mut p: Vec<usize> = pool.unwrap_or(rows).to_vec();
                                 rand::seq::SliceRandom::shuffle(p.as_mut_slice(), &mut rng);
+                                p.truncate(n);
                                 p
                             })
                             .collect()
@@ -369,9 +386,10 @@ where
                 let mut permuted = inputs.clone();
                 for (i, row) in permuted.iter_mut().enumerate() {
                     for &f in members {
-                        row.set_value(f, inputs[perm[i]].value(f)).map_err(|e| {
-                            setting(format!("permuting `{}`: {e}", schema[f].name()))
-                        })?;
+                        row.set_value(f, self.data.rows()[perm[i]].value(f))
+                            .map_err(|e| {
+                                setting(format!("permuting `{}`: {e}", schema[f].name()))
+                            })?;
                     }
                 }
                 let losses =
@@ -425,5 +443,72 @@ where
             .into_iter()
             .map(|p| (p.name, p.features))
             .collect())
+    }
+}
+
+impl<M> PermutationImportance<'_, M>
+where
+    M: Model<Output = Probabilities>,
+    M::Input: Features + Clone,
+{
+    /// The seed's "most predictive and most mispredictive features": the importance on the
+    /// rows the model gets right, and on the rows it gets wrong, each repeat giving them the
+    /// feature's values of distinct rows drawn from all the rows evaluated. On the wrong rows
+    /// a negative importance means that values from elsewhere lower their loss — the feature
+    /// pushes them the wrong way. Needs at least as many rows in all as in either part
+    /// (always true) and two in each part.
+    ///
+    /// ```
+    /// use model_check::explain::{Loss, permutation_importance};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Row { signal: f64, trap: f64 }
+    ///
+    /// // The label follows `signal`, but the model also trusts `trap` on a fifth of the rows.
+    /// let rows: Vec<Row> = (0..500).map(|i| Row { signal: f64::from(i % 2), trap: f64::from(i % 5 == 0) }).collect();
+    /// let labels = Labels::classes((0..500).map(|i| if i % 2 == 1 { "yes" } else { "no" }))?;
+    /// let data = Dataset::from_rows(rows, labels)?;
+    /// let model = Classifier::from_fn(ModelInfo::new("trap", "1"), ["no", "yes"], |b: &[Row]| {
+    ///     Ok(b.iter().map(|r| {
+    ///         let yes = if r.trap > 0.5 { 1.0 - r.signal } else { r.signal };
+    ///         vec![1.0 - 0.8 * yes - 0.1, 0.8 * yes + 0.1]
+    ///     }).collect())
+    /// })?;
+    /// let (right, wrong) = permutation_importance(&model, &data).loss(Loss::LogLoss).seed(1).on_right_and_wrong()?;
+    /// assert_eq!(right.sorted()[0].name, "signal");
+    /// // On the rows it gets wrong, shuffling the trap helps most.
+    /// let helps = wrong.sorted().last().unwrap().name.clone();
+    /// assert_eq!(helps, "trap");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on_right_and_wrong(&self) -> Result<(Importances, Importances), EvalError> {
+        let rows: Vec<usize> = match &self.cohort {
+            Some(c) => c.rows(self.data)?,
+            None => (0..self.data.len()).collect(),
+        };
+        let inputs: Vec<M::Input> = rows.iter().map(|&r| self.data.rows()[r].clone()).collect();
+        let predicted = crate::model::predict_batched(self.model, &inputs, &mut 0, |p| rows[p])?;
+        let labels = self.data.labels();
+        if labels.class_names().is_none() {
+            return Err(setting(format!(
+                "right and wrong rows need class labels; dataset `{}` has none",
+                self.data.name()
+            )));
+        }
+        let (mut right, mut wrong) = (Vec::new(), Vec::new());
+        for (&r, p) in rows.iter().zip(&predicted) {
+            if labels.class_of(r) == Some(p.label()) {
+                right.push(r);
+            } else {
+                wrong.push(r);
+            }
+        }
+        // Each group's values are replaced by values drawn from all the rows: within the
+        // wrong rows alone, a feature they all share could not be shuffled at all.
+        Ok((
+            self.run_drawing(&right, Some(&rows))?,
+            self.run_drawing(&wrong, Some(&rows))?,
+        ))
     }
 }
