@@ -278,6 +278,13 @@ fn tenure_is_what_the_model_learned_most_and_female_is_unused() {
         ])
         .run(7);
     assert!(report.passed(), "{report:?}");
+    // The finding carries every feature's importance for a report to draw.
+    let table = &report.outcomes[0].evidence.tables[0];
+    assert_eq!(table.rows.len(), 19);
+    assert_eq!(
+        table.rows[0][0],
+        model_check::expect::Cell::Text("tenure".into())
+    );
     let shape = outcome(
         on_test().expect(
             monotone(Customer::TENURE)

@@ -14,7 +14,7 @@ use crate::cohort::EvalError;
 use crate::data::{Feature, Features, Value};
 use crate::explain::{Explained, Importances, Loss, RowLoss, permutation_importance};
 use crate::model::Model;
-use crate::outcome::{Evidence, Finding, Unit, Verdict};
+use crate::outcome::{Cell, Column, Evidence, Finding, Plot, Table, Unit, Verdict};
 
 /// What an importance expectation states.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -211,6 +211,38 @@ fn importance_finding(importances: &Importances, name: &str, claim: Claim) -> Fi
             )
         }
     };
+    // Every feature's importance with its simultaneous interval, most important first: the
+    // table a report draws as a forest plot.
+    let mut table = Table::new(
+        "importance",
+        [
+            Column::text("feature"),
+            Column::number("importance", Unit::Number),
+            Column::number("lo", Unit::Number),
+            Column::number("hi", Unit::Number),
+        ],
+    );
+    for f in importances.sorted() {
+        let ci = importances.simultaneous_interval(f);
+        table
+            .push([
+                Cell::from(f.name.clone()),
+                f.mean.into(),
+                ci.lo.into(),
+                ci.hi.into(),
+            ])
+            .expect("four cells for four columns");
+    }
+    let table = table.with_plot(Plot::Intervals {
+        label: "feature".into(),
+        estimate: "importance".into(),
+        lo: "lo".into(),
+        hi: "hi".into(),
+        threshold: match claim {
+            Claim::AtMost(e) => Some(e),
+            Claim::AmongTop(_) => None,
+        },
+    });
     Finding::new(
         verdict,
         Evidence {
@@ -218,6 +250,7 @@ fn importance_finding(importances: &Importances, name: &str, claim: Claim) -> Fi
             interval: Some(ci),
             n: importances.rows as u64,
             threshold: Some(threshold),
+            tables: vec![table],
             ..Evidence::new(
                 Unit::Number,
                 Method::new("permutation importance")
