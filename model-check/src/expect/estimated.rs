@@ -29,12 +29,14 @@ pub struct EstimatedAccuracy {
 /// yet (confidence-based performance estimation, as NannyML's CBPE).
 ///
 /// Each row is right with the probability `cᵢ` the model gives its predicted class, so the
-/// estimate is `Σ cᵢ / n` with variance `Σ cᵢ(1 − cᵢ) / n²`. The verdict inherits two
+/// estimate is `Σ cᵢ / n` with variance `Σ cᵢ(1 − cᵢ) / n²`. The finding also carries the
+/// confusion matrix the probabilities expect (a table of expected row counts). The verdict inherits two
 /// assumptions: the probabilities are calibrated on data like the batch (calibrate on a
 /// reference first if they are not), and only the inputs moved, not what they mean (no
 /// concept drift).
 ///
 /// ```
+/// use model_check::expect::Cell;
 /// use model_check::prelude::*;
 ///
 /// #[derive(Features, Clone)]
@@ -49,6 +51,11 @@ pub struct EstimatedAccuracy {
 /// let outcome = &report.outcomes[0];
 /// assert_eq!(outcome.verdict, Verdict::Pass);
 /// assert!((outcome.evidence.estimate.unwrap() - 0.9).abs() < 1e-12);
+/// // The confusion matrix it expects: every row predicted "yes", 200 of them wrongly.
+/// let confusion = &outcome.evidence.tables[0];
+/// let Cell::Number(wrong) = confusion.rows[1][2] else { unreachable!() };
+/// assert_eq!(confusion.rows[1][..2], [Cell::Text("no".into()), Cell::Text("yes".into())]);
+/// assert!((wrong - 200.0).abs() < 1e-9);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn estimated_accuracy() -> EstimatedAccuracy {
@@ -127,6 +134,7 @@ where
         else {
             return Err(setting_error("no rows are selected".into()));
         };
+        let confusion = estimated_confusion(&predictions.to_vec(), &confidence);
         let z = crate::stats::Z_95;
         let interval = crate::stats::Interval {
             lo: (estimate - z * sd).max(0.0),
@@ -145,6 +153,7 @@ where
             true,
             "rows",
         );
+        finding.evidence.tables.push(confusion);
         let assumption = if self.calibrate {
             "estimated from the model's probabilities, calibrated on the reference: assumes the reference is like these rows but for the inputs' distribution (no concept drift)"
         } else {
@@ -188,4 +197,60 @@ impl EstimatedAccuracy {
             .ok_or_else(|| setting_error("the reference has no rows to calibrate on".into()))?;
         Ok((fit, x.len()))
     }
+}
+
+/// The confusion matrix the probabilities expect on unlabelled rows: a row predicted `k` is
+/// right with its (calibrated) confidence `c`, and its other `1 − c` goes to the other
+/// classes in proportion to the model's probabilities of them. Counts of rows, as a table
+/// with a matrix-plot hint.
+fn estimated_confusion(
+    predictions: &[Probabilities],
+    confidence: &dyn Fn(&Probabilities) -> f64,
+) -> crate::outcome::Table {
+    use crate::outcome::{Cell, Column, Plot, Table, Unit};
+    let mut table = Table::new(
+        "estimated confusion",
+        [
+            Column::text("true"),
+            Column::text("predicted"),
+            Column::number("expected rows", Unit::Number),
+        ],
+    );
+    let Some(first) = predictions.first() else {
+        return table;
+    };
+    let names = first.classes().names().to_vec();
+    let k = names.len();
+    let mut counts = vec![vec![0.0; k]; k]; // [true][predicted]
+    for p in predictions {
+        let probabilities = p.as_slice();
+        let predicted = names.iter().position(|n| n == p.label()).unwrap_or(0);
+        let right = confidence(p);
+        counts[predicted][predicted] += right;
+        let rest: f64 = 1.0 - probabilities[predicted];
+        for j in (0..k).filter(|&j| j != predicted) {
+            let share = if rest > 0.0 {
+                probabilities[j] / rest
+            } else {
+                1.0 / (k - 1) as f64
+            };
+            counts[j][predicted] += (1.0 - right) * share;
+        }
+    }
+    for (t, row) in counts.iter().enumerate() {
+        for (q, &count) in row.iter().enumerate() {
+            table
+                .push([
+                    Cell::from(names[t].clone()),
+                    Cell::from(names[q].clone()),
+                    count.into(),
+                ])
+                .expect("three cells for three columns");
+        }
+    }
+    table.with_plot(Plot::Matrix {
+        row: "true".into(),
+        column: "predicted".into(),
+        value: "expected rows".into(),
+    })
 }
