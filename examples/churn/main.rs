@@ -18,7 +18,7 @@
 //!    the model's probabilities.
 //!
 //! Run it with `cargo run --example churn`. With `MODEL_CHECK_REPORT=<dir>` set it also
-//! writes the expectations' outcomes as JSON and JUnit XML into `<dir>`.
+//! writes the expectations' outcomes as JSON, JUnit XML and an HTML report into `<dir>`.
 
 mod model;
 
@@ -317,8 +317,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::path::Path::new(&dir);
         let json = report.write_to(dir)?;
         let junit = dir.join("churn_example.junit.xml");
-        std::fs::write(&junit, SuiteReport::from_tests(vec![report]).to_junit())?;
-        println!("\nreports  {} and {}", json.display(), junit.display());
+        let html = dir.join("churn_example.html");
+        let suite = SuiteReport::from_tests(vec![report]);
+        std::fs::write(&junit, suite.to_junit())?;
+        std::fs::write(&html, suite.to_html())?;
+        println!(
+            "\nreports  {}, {} and {}",
+            json.display(),
+            junit.display(),
+            html.display()
+        );
     }
     Ok(())
 }

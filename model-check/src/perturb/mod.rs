@@ -21,12 +21,14 @@
 //! the expectations turn into an error outcome before the model is called.
 
 mod export;
+pub mod image;
 mod lexicon;
 mod tabular;
 mod template;
 mod text;
 
 pub use export::{CsvColumns, CsvRow, augment, write_csv};
+pub use image::{Image, ImageEdit, ImageError};
 pub use lexicon::{Gender, Lexicon, PartOfSpeech};
 pub use tabular::{
     Noise, Numeric, Resample, Shift, SwapProtected, noise, resample, shift, swap_protected,

@@ -4,14 +4,15 @@
 //! writes `<dir>/<package>.<binary>.<test>.json` (schema [`SCHEMA`], documented in
 //! `schema/test-report.v2.json` of the crate) — one file per test, so tests running in
 //! separate processes (as under cargo-nextest) never write the same file.
-//! [`SuiteReport::read_dir`] merges the files and [`SuiteReport::to_junit`] renders the suite
-//! for CI systems.
+//! [`SuiteReport::read_dir`] merges the files, [`SuiteReport::to_junit`] renders the suite
+//! for CI systems and [`SuiteReport::to_html`] as one offline HTML file for people.
 //!
 //! Everything in a report but its [`run`](TestReport::run) statistics (model calls and
 //! wall-clock time) is a function of the code, the data and the seed: two fresh processes
 //! with the same seed write the same bytes outside `run`. Seeds are strings, because they
 //! exceed 2^53 and JSON readers lose such numbers.
 
+mod html;
 mod junit;
 mod text;
 
@@ -308,5 +309,32 @@ impl SuiteReport {
     /// The suite as JUnit XML, one `<testcase>` per test.
     pub fn to_junit(&self) -> String {
         junit::render(self)
+    }
+
+    /// The suite as one self-contained HTML file a person reads: a summary by verdict and
+    /// tag, every test with its findings, and the findings' tables drawn as inline SVG
+    /// (forest plots of intervals against their thresholds, bars, histograms, matrices). No
+    /// script, no URL, a Content-Security-Policy of `default-src 'none'`; user text escaped;
+    /// size bounded by findings × table rows, never by the data's rows; the same results
+    /// give the same bytes but for each test's run line (model calls, milliseconds).
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    /// use model_check::report::{SuiteReport, TestReport};
+    ///
+    /// #[derive(Features, Clone)]
+    /// struct Row { x: f64 }
+    ///
+    /// let data = Dataset::unlabelled(vec![Row { x: 1.0 }; 40])?;
+    /// let run = check_data(data).expect(row_count().at_least(100)).run(1);
+    /// let html = SuiteReport::from_tests(vec![TestReport::from_run("rows <b>", "demo", &run)]).to_html();
+    /// assert!(html.starts_with("<!DOCTYPE html>"));
+    /// assert!(html.contains("default-src 'none'"));
+    /// assert!(html.contains("rows &lt;b&gt;")); // user text stays text
+    /// assert!(html.contains("FAIL"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_html(&self) -> String {
+        html::render(self)
     }
 }

@@ -128,7 +128,7 @@ fn render_outcome(out: &mut String, o: &Outcome) {
 
 /// `0.542 (95% CI 0.497–0.586, n = 1761, Wilson)`: the estimate in its unit, the interval,
 /// `n` and the method.
-fn observed(e: &Evidence) -> String {
+pub(super) fn observed(e: &Evidence) -> String {
     let Some(estimate) = e.estimate else {
         return format!("no estimate (n = {})", e.n);
     };
