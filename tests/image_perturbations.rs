@@ -68,23 +68,25 @@ fn mean(image: &Image, xs: std::ops::Range<usize>, ys: std::ops::Range<usize>) -
     sum / n
 }
 
-type ImageModel = Classifier<Image, Box<dyn Fn(&[Image]) -> Result<Vec<Vec<f64>>, ModelError>>>;
+/// A model's scoring function, boxed.
+type Score = Box<dyn Fn(&[Image]) -> Result<Vec<Vec<f64>>, ModelError> + Send + Sync>;
+
+type ImageModel = Classifier<Image, Score>;
 
 /// A classifier thresholding a statistic of the picture at 0.5.
 fn threshold(name: &str, statistic: fn(&Image) -> f64) -> Arc<ImageModel> {
-    let f: Box<dyn Fn(&[Image]) -> Result<Vec<Vec<f64>>, ModelError>> =
-        Box::new(move |batch: &[Image]| {
-            Ok(batch
-                .iter()
-                .map(|im| {
-                    if statistic(im) > 0.5 {
-                        vec![0.1, 0.9]
-                    } else {
-                        vec![0.9, 0.1]
-                    }
-                })
-                .collect())
-        });
+    let f: Score = Box::new(move |batch: &[Image]| {
+        Ok(batch
+            .iter()
+            .map(|im| {
+                if statistic(im) > 0.5 {
+                    vec![0.1, 0.9]
+                } else {
+                    vec![0.9, 0.1]
+                }
+            })
+            .collect())
+    });
     Arc::new(Classifier::from_fn(ModelInfo::new(name, "1"), ["no", "yes"], f).unwrap())
 }
 

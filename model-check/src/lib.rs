@@ -35,8 +35,9 @@
 //! | [`stats`] | Wilson, Newcombe, binomial and McNemar tests, the bootstrap, DeLong, FDR, drift distances and tests (leaf) |
 //! | [`config`] | every `MODEL_CHECK_*` variable, CI detection, seed resolution |
 //! | [`data`] | `Features`, `Dataset`, labels, CSV loading, encoding |
-//! | [`perturb`] | tabular and text augmenters, templates, lexicons |
 //! | [`model`] | the `Model` trait, outputs, adapters, and the one prediction path (batched, panic-safe, counted, predict-once cache) |
+//! | [`adapters`] | models of smartcore and linfa as `Model`s (features `smartcore`, `linfa`) |
+//! | [`perturb`] | tabular, text and image augmenters, templates, lexicons |
 //! | [`metrics`] | mergeable one-pass accumulators |
 //! | [`cohort`] | named row subsets, evaluated in one pass |
 //! | [`outcome`] | `Verdict`, `Evidence` (unit, method, interval, p-value, tables), `Finding`, `Example`, `Outcome` |
@@ -88,6 +89,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod adapters;
 pub mod baseline;
 pub mod cohort;
 pub mod config;
