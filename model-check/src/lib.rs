@@ -42,7 +42,7 @@
 //! | [`cohort`] | named row subsets, evaluated in one pass |
 //! | [`outcome`] | `Verdict`, `Evidence` (unit, method, interval, p-value, tables), `Finding`, `Example`, `Outcome` |
 //! | [`search`] | flip search: bisection, multi-feature search, shrinking |
-//! | [`explain`] | local Shapley values against a background: exact over every coalition, or sampled with standard errors |
+//! | [`explain`] | permutation importance, ICE and partial dependence, robustness curves, Shapley values (exact or sampled), token attributions |
 //! | [`baseline`] | recorded runs of a model, kept as reviewable files |
 //! | [`profile`] | the schema of a reference (types, ranges, levels, missing shares), kept as a reviewable file |
 //! | [`expect`] | checks, the `Expectation` trait, one file per expectation kind |
