@@ -124,3 +124,94 @@ fn the_report_is_well_formed_offline_and_escapes_user_text() {
     println!("report: {} bytes", html.len());
     assert!(html.len() < 200_000, "{}", html.len());
 }
+
+/// The size bound, measured: the report grows with findings × table rows, never with the
+/// data's rows. 100 tests × 10 outcomes, each with a 50-row table drawn as a forest plot and
+/// 5 examples, against the same with 10-row tables: the bytes per table row and per outcome
+/// are printed and bounded (the issue's 1 MB for this suite is not met; see the issue note).
+#[test]
+fn the_report_grows_with_findings_and_table_rows_only() {
+    use model_check::expect::{
+        Cell, Column, Evidence, Example, ExampleEdit, MAX_TABLE_ROWS, Method, Outcome, Plot, Table,
+        Unit, Verdict,
+    };
+    let suite_of = |rows: usize| {
+        let mut table = Table::new(
+            "gap",
+            [
+                Column::text("pair"),
+                Column::number("gap", Unit::Points),
+                Column::number("lo", Unit::Points),
+                Column::number("hi", Unit::Points),
+            ],
+        );
+        for i in 0..rows {
+            let x = i as f64 / 1000.0;
+            table
+                .push([
+                    Cell::from(format!("level {i} − level {}", i + 1)),
+                    x.into(),
+                    (x - 0.03).into(),
+                    (x + 0.03).into(),
+                ])
+                .unwrap();
+        }
+        let table = table.with_plot(Plot::Intervals {
+            label: "pair".into(),
+            estimate: "gap".into(),
+            lo: "lo".into(),
+            hi: "hi".into(),
+            threshold: Some(0.05),
+        });
+        let example = |i: usize| {
+            let mut e = Example::row(i, Some("customer-0001"), "flips from No to Yes");
+            e.edits
+                .push(ExampleEdit::new("monthly_charges", "70.35", "75.10"));
+            e
+        };
+        let evidence = {
+            let mut e = Evidence::new(Unit::Points, Method::newcombe());
+            e.estimate = Some(0.12);
+            e.interval = Some(Interval { lo: 0.08, hi: 0.16 });
+            e.n = 1761;
+            e.threshold = Some(0.05);
+            e.tables = vec![table.clone()];
+            e
+        };
+        let outcome = |k: usize| Outcome {
+            model: Some(ModelInfo::new("churn-logistic-regression", "v1")),
+            expectation: "recall of \"Yes\" differs across `contract` by at most 5 points".into(),
+            cohort: format!("cohort {k}"),
+            seed: 7,
+            subject: Some(format!("segment {k}")),
+            verdict: Verdict::Fail,
+            evidence: evidence.clone(),
+            examples: (0..5).map(example).collect(),
+            note: Some("worst pair shown first".into()),
+            inconclusive_allowed: false,
+        };
+        let (_, model) = common::peer_split();
+        let run = check(model, common::peer_split().0)
+            .expect(accuracy().at_least(0.5))
+            .run(7);
+        let tests: Vec<TestReport> = (0..100)
+            .map(|t| {
+                let mut report = TestReport::from_run(&format!("suite::test_{t:03}"), "demo", &run);
+                report.outcomes = (0..10).map(outcome).collect();
+                report
+            })
+            .collect();
+        SuiteReport::from_tests(tests).to_html()
+    };
+    let (full, small) = (suite_of(MAX_TABLE_ROWS), suite_of(10));
+    let outcomes = 1000.0;
+    let per_row = (full.len() - small.len()) as f64 / (outcomes * (MAX_TABLE_ROWS - 10) as f64);
+    let per_outcome = small.len() as f64 / outcomes - 10.0 * per_row;
+    println!(
+        "100 tests × 10 outcomes × 5 examples: {} bytes with 50-row tables, {} with 10-row tables; {per_row:.0} bytes per table row, {per_outcome:.0} per outcome otherwise",
+        full.len(),
+        small.len()
+    );
+    assert!(per_row < 600.0, "{per_row}");
+    assert!(per_outcome < 3000.0, "{per_outcome}");
+}
