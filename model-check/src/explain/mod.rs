@@ -1,5 +1,19 @@
-//! Local Shapley values: how much each feature moved one prediction away from the
-//! background's mean prediction.
+//! What a model has learned, as values a test can assert on (the expectations built on them
+//! are [`importance`](crate::expect::importance), [`monotone`](crate::expect::monotone),
+//! [`attribution`](crate::expect::attribution) and
+//! [`token_drives`](crate::expect::token_drives)):
+//!
+//! - global: [`permutation_importance`] — how much the loss grows when a feature is shuffled,
+//!   per cohort, on the rows a classifier gets right and wrong, as scikit-learn computes it,
+//!   with an interval from the paired per-row differences;
+//! - what-if: [`partial_dependence`] (ICE curves and their mean, on scikit-learn's grid or the
+//!   declared range) and [`robustness_curve`] (accuracy as an augmenter's strength grows);
+//! - local: [`Shapley`] values against a background, exact or sampled (below), and
+//!   [`token_attribution`] for text models (occlusion, exact token Shapley values).
+//!
+//! # Shapley values
+//!
+//! How much each feature moved one prediction away from the background's mean prediction.
 //!
 //! [`Shapley`] explains one number of a model's output — a class's probability
 //! ([`Probabilities`], with [`class`](Shapley::class)) or a regression's prediction
