@@ -19,7 +19,7 @@
 //! one flat `rows × classes` matrix per batch. The caller names the model
 //! ([`ModelInfo`](crate::model::ModelInfo)).
 
-use crate::model::{EncodeRow, ModelError, ModelErrorKind};
+use crate::model::EncodeRow;
 
 #[cfg(feature = "linfa")]
 pub mod linfa;
@@ -46,29 +46,6 @@ impl<T: AsRef<[f64]>> EncodeRow<T> for Flat {
     }
 }
 
-/// A batch encoded into one row-major buffer, and its width; an error names the first row
-/// whose width differs from the rows before it.
-#[cfg_attr(not(any(feature = "smartcore", feature = "linfa")), allow(dead_code))]
-pub(crate) fn encode_batch<I>(
-    encoder: &impl EncodeRow<I>,
-    batch: &[I],
-) -> Result<(Vec<f64>, usize), ModelError> {
-    let mut buf = Vec::new();
-    let mut width = None;
-    for (row, input) in batch.iter().enumerate() {
-        let before = buf.len();
-        encoder.encode_row(input, &mut buf);
-        let w = buf.len() - before;
-        match width {
-            None => width = Some(w),
-            Some(expected) if expected != w => {
-                return Err(ModelError::new(ModelErrorKind::InvalidOutput {
-                    row: Some(row),
-                    reason: format!("the encoder wrote {w} columns, earlier rows had {expected}"),
-                }));
-            }
-            Some(_) => {}
-        }
-    }
-    Ok((buf, width.unwrap_or(0)))
-}
+/// A batch encoded into one row-major buffer, and its width (the model's own encoding path).
+#[cfg(any(feature = "smartcore", feature = "linfa"))]
+pub(crate) use crate::model::encode_rows as encode_batch;

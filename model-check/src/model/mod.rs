@@ -881,12 +881,17 @@ impl<R: Features> EncodeRow<R> for Encoder<R> {
     }
 }
 
-/// Stacks encoded rows into a row-major buffer, checking that every row has the same width.
-#[cfg(feature = "ndarray")]
-fn encode_batch<I>(
+/// Stacks encoded rows into a row-major buffer and returns it with the rows' width; an error
+/// names the first row whose width differs from the rows before it. The ndarray adapters
+/// and the framework adapters (`crate::adapters`) encode through it.
+#[cfg_attr(
+    not(any(feature = "ndarray", feature = "smartcore", feature = "linfa")),
+    allow(dead_code)
+)]
+pub(crate) fn encode_rows<I>(
     encoder: &impl EncodeRow<I>,
     batch: &[I],
-) -> Result<ndarray::Array2<f64>, ModelError> {
+) -> Result<(Vec<f64>, usize), ModelError> {
     let mut buf = Vec::new();
     let mut width = None;
     for (row, input) in batch.iter().enumerate() {
@@ -904,8 +909,17 @@ fn encode_batch<I>(
             Some(_) => {}
         }
     }
-    ndarray::Array2::from_shape_vec((batch.len(), width.unwrap_or(0)), buf)
-        .map_err(ModelError::failed)
+    Ok((buf, width.unwrap_or(0)))
+}
+
+/// [`encode_rows`] as an ndarray matrix.
+#[cfg(feature = "ndarray")]
+fn encode_batch<I>(
+    encoder: &impl EncodeRow<I>,
+    batch: &[I],
+) -> Result<ndarray::Array2<f64>, ModelError> {
+    let (buf, width) = encode_rows(encoder, batch)?;
+    ndarray::Array2::from_shape_vec((batch.len(), width), buf).map_err(ModelError::failed)
 }
 
 #[cfg(feature = "ndarray")]
