@@ -70,6 +70,45 @@ fn the_no_internet_service_pocket_is_one_finding_with_every_description() {
     );
 }
 
+/// The discovery as a report outcome: a Fail whose table is the findings in order, its
+/// forest plot against the overall rate, and a Pass when a model errs nowhere.
+#[test]
+fn the_discovery_reads_as_an_outcome_with_its_pockets_table() {
+    use model_check::expect::{Cell, Plot};
+    let (data, model) = peer_split();
+    let report = discover(&model, &data)
+        .metric(SliceMetric::Recall("Yes".into()))
+        .run()
+        .unwrap();
+    let outcome = report.to_outcome(Some(model.info()));
+    assert_eq!(outcome.verdict, Verdict::Fail);
+    let table = &outcome.evidence.tables[0];
+    assert_eq!(table.total_rows, report.findings.len() as u64);
+    for (row, finding) in table.rows.iter().zip(&report.findings) {
+        assert_eq!(row[0], Cell::Text(finding.descriptions[0].clone()));
+        assert_eq!(row[1], Cell::Number(finding.n as f64));
+        assert_eq!(row[3], Cell::Number(finding.rate));
+        assert_eq!(row[7], Cell::Number(finding.adjusted_p));
+    }
+    let overall = report.failures as f64 / report.rows as f64;
+    assert!(matches!(
+        table.plot,
+        Some(Plot::Intervals { threshold: Some(t), .. }) if t == overall
+    ));
+    assert_eq!(outcome.evidence.estimate, Some(report.findings[0].rate));
+    assert_eq!(outcome.model.as_ref(), Some(model.info()));
+
+    // A model that errs nowhere: nothing found, a pass.
+    let mut rng = model_check::rng::seeded_rng(3);
+    let rows = sim_rows(300, &mut rng);
+    let data = Dataset::from_rows(rows, Labels::classes(vec!["ok"; 300]).unwrap()).unwrap();
+    let none = discover(&always_ok(), &data).run().unwrap();
+    let outcome = none.to_outcome(None);
+    assert!(none.findings.is_empty());
+    assert_eq!(outcome.verdict, Verdict::Pass);
+    assert!(outcome.evidence.tables[0].rows.is_empty());
+}
+
 /// A row of the simulations: four categorical features (one a relabelled copy of another, so
 /// their levels select identical rows), and two numbers correlated through a Gaussian copula
 /// (ρ = 0.7), binned by the search.

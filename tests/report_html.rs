@@ -215,3 +215,113 @@ fn the_report_grows_with_findings_and_table_rows_only() {
     assert!(per_row < 600.0, "{per_row}");
     assert!(per_outcome < 3000.0, "{per_outcome}");
 }
+
+/// The report in a real browser. With `MODEL_CHECK_BROWSER` set to a Chromium binary
+/// (`.ci/run` installs Debian's `chromium-headless-shell`), the Telco report is rendered
+/// headless with JavaScript off: the DOM the browser built holds every test, every finding
+/// and every plot element the file holds (nothing dropped by the HTML parser), and the
+/// screenshot is not blank — it has the plots' blue and the threshold's red. Without the
+/// variable the test checks nothing and says so; with it set and the browser missing, it
+/// fails.
+#[test]
+fn a_browser_renders_every_finding_and_plot() {
+    let Some(browser) = std::env::var_os("MODEL_CHECK_BROWSER") else {
+        eprintln!("MODEL_CHECK_BROWSER is not set: the report is not rendered in a browser");
+        return;
+    };
+    let browser = std::path::PathBuf::from(browser);
+    assert!(
+        browser.is_file(),
+        "MODEL_CHECK_BROWSER is {} but there is no such file",
+        browser.display()
+    );
+    let suite = suite();
+    let html = suite.to_html();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser");
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("telco.html");
+    std::fs::write(&page, &html).unwrap();
+    let url = format!("file://{}", page.display());
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-javascript",
+                "--hide-scrollbars",
+                "--window-size=1200,1600",
+            ])
+            .args(args)
+            .arg(&url)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", browser.display()));
+        assert!(
+            output.status.success(),
+            "{} failed: {}",
+            browser.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+
+    // The DOM: every test name and finding title, and as many of each plot element as the
+    // file holds.
+    let dom = String::from_utf8(run(&["--dump-dom"])).unwrap();
+    for test in &suite.tests {
+        let name = test.test.replace('<', "&lt;").replace('>', "&gt;");
+        assert!(dom.contains(&name), "test {name} is not in the DOM");
+    }
+    let count = |text: &str, class: &str| text.matches(&format!("class=\"{class}\"")).count();
+    assert_eq!(count(&dom, "o"), suite.tests[0].outcomes.len());
+    for class in [
+        "intervals",
+        "interval",
+        "estimate",
+        "threshold",
+        "matrix",
+        "cell",
+        "bar",
+    ] {
+        assert!(count(&html, class) > 0 || class == "bar", "{class}");
+        assert_eq!(count(&dom, class), count(&html, class), "{class}");
+    }
+    assert!(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    // The screenshot: mostly background, but with the plots' colours drawn.
+    let shot = dir.join("telco.png");
+    let _ = std::fs::remove_file(&shot);
+    run(&[&format!("--screenshot={}", shot.display())]);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "{:?}", info.color_type);
+    let (mut ink, mut blue, mut red, total) = (0usize, 0usize, 0usize, info.width * info.height);
+    for p in pixels[..info.buffer_size()].chunks(channels) {
+        let (r, g, b) = (p[0] as i32, p[1] as i32, p[2] as i32);
+        if r + g + b < 600 {
+            ink += 1;
+        }
+        // The intervals' #1565c0 and the threshold's #c62828, give or take antialiasing.
+        if (r - 0x15).abs() < 40 && (g - 0x65).abs() < 40 && (b - 0xc0).abs() < 40 {
+            blue += 1;
+        }
+        if (r - 0xc6).abs() < 40 && (g - 0x28).abs() < 40 && (b - 0x28).abs() < 40 {
+            red += 1;
+        }
+    }
+    println!(
+        "screenshot {}×{}: {ink} inked pixels, {blue} interval-blue, {red} threshold-red",
+        info.width, info.height
+    );
+    assert!(
+        ink > total as usize / 100,
+        "the screenshot is blank: {ink} of {total}"
+    );
+    assert!(
+        blue > 50 && red > 10,
+        "no plots drawn: {blue} blue, {red} red"
+    );
+}

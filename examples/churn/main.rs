@@ -17,8 +17,9 @@
 //!    flip with the batch's size, and the accuracy of a batch without labels, estimated from
 //!    the model's probabilities.
 //!
-//! Run it with `cargo run --example churn`. With `MODEL_CHECK_REPORT=<dir>` set it also
-//! writes the expectations' outcomes as JSON, JUnit XML and an HTML report into `<dir>`.
+//! Run it with `cargo run --example churn`. It writes every section's findings as one
+//! offline HTML report, JUnit XML and JSON per section into `target/model-check-report/` (or
+//! `MODEL_CHECK_REPORT=<dir>`), and prints the path.
 
 mod model;
 
@@ -29,6 +30,7 @@ use model_check::discover::{SliceMetric, discover};
 use model_check::expect::no_regression;
 use model_check::explain::{Loss, permutation_importance};
 use model_check::metrics::ClassificationMetrics;
+use model_check::outcome::CheckReport;
 use model_check::prelude::*;
 use model_check::report::{SuiteReport, TestReport};
 use model_check::search::FlipSearch;
@@ -312,22 +314,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{outcome}");
     }
 
-    if let Some(dir) = std::env::var_os("MODEL_CHECK_REPORT") {
-        let report = TestReport::from_run("churn_example", "model-check-workspace", &run);
-        let dir = std::path::Path::new(&dir);
-        let json = report.write_to(dir)?;
-        let junit = dir.join("churn_example.junit.xml");
-        let html = dir.join("churn_example.html");
-        let suite = SuiteReport::from_tests(vec![report]);
-        std::fs::write(&junit, suite.to_junit())?;
-        std::fs::write(&html, suite.to_html())?;
-        println!(
-            "\nreports  {}, {} and {}",
-            json.display(),
-            junit.display(),
-            html.display()
-        );
+    // Every section's findings in one report, beside the example's output: JSON per section,
+    // JUnit and one offline HTML file (in `MODEL_CHECK_REPORT` when set).
+    let discovered = CheckReport {
+        seed: 7,
+        outcomes: vec![pockets.to_outcome(Some(model.info()))],
+        model_calls: pockets.model_calls,
+        duration: std::time::Duration::ZERO,
+    };
+    let sections = [
+        ("2_expectations", &run),
+        ("4_upgrade", &upgrade),
+        ("5_data", &data_check),
+        ("5_leakage", &leakage),
+        ("5_newest_customers", &newest_gap),
+        ("6_discovered_pockets", &discovered),
+        ("7_monitoring", &monitoring),
+        ("8_explanations", &explained),
+    ];
+    let dir = std::env::var_os("MODEL_CHECK_REPORT").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/model-check-report"),
+        std::path::PathBuf::from,
+    );
+    let mut reports = Vec::new();
+    for (name, run) in sections {
+        let report = TestReport::from_run(&format!("churn::{name}"), "model-check-workspace", run);
+        report.write_to(&dir)?;
+        reports.push(report);
     }
+    let suite = SuiteReport::from_tests(reports);
+    let (junit, html) = (dir.join("churn.junit.xml"), dir.join("churn.html"));
+    std::fs::write(&junit, suite.to_junit())?;
+    std::fs::write(&html, suite.to_html())?;
+    println!(
+        "\nreport  {} ({} KB; JSON per section and {} beside it)",
+        html.display(),
+        std::fs::metadata(&html)?.len() / 1024,
+        junit.file_name().unwrap_or_default().to_string_lossy()
+    );
     Ok(())
 }
 

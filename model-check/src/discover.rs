@@ -1193,6 +1193,123 @@ impl SliceFinding {
 }
 
 impl SliceReport {
+    /// The discovery as one report [`Outcome`], so that a [`SuiteReport`](crate::report::SuiteReport)
+    /// shows it beside the tests: `Fail` when it found a pocket, `Pass` when none survived
+    /// the false-discovery control. The evidence is the worst pocket's rate and interval
+    /// against the overall rate as the threshold; a table lists every pocket (at most
+    /// [`MAX_TABLE_ROWS`](crate::outcome::MAX_TABLE_ROWS) kept) with a forest-plot hint.
+    ///
+    /// ```
+    /// use model_check::prelude::*;
+    /// use model_check::discover::{SliceMetric, discover};
+    /// use model_check::prelude::*;
+    ///
+    /// #[derive(Features)]
+    /// struct Row { plan: String }
+    ///
+    /// // Half the customers churn; the model misses every churner on the basic plan.
+    /// let rows: Vec<Row> = (0..400)
+    ///     .map(|i| Row { plan: if i % 4 < 2 { "basic" } else { "pro" }.into() })
+    ///     .collect();
+    /// let labels: Vec<&str> = (0..400).map(|i| if i % 2 == 0 { "yes" } else { "no" }).collect();
+    /// let data = Dataset::from_rows(rows, Labels::classes(labels)?)?;
+    /// let info = ModelInfo::new("demo", "1");
+    /// let model = Classifier::from_fn(info.clone(), ["no", "yes"], |b: &[Row]| {
+    ///     Ok(b.iter().map(|r| if r.plan == "basic" { vec![0.9, 0.1] } else { vec![0.1, 0.9] }).collect())
+    /// })?;
+    /// let pockets = discover(&model, &data).metric(SliceMetric::Recall("yes".into())).run()?;
+    /// let outcome = pockets.to_outcome(Some(&info));
+    /// assert_eq!(outcome.verdict, Verdict::Fail);
+    /// assert_eq!(outcome.subject.as_deref(), Some("plan = basic"));
+    /// assert_eq!(outcome.evidence.estimate, Some(1.0)); // every basic churner missed
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_outcome(&self, model: Option<&crate::model::ModelInfo>) -> crate::outcome::Outcome {
+        use crate::outcome::{Column, Evidence, Method, Outcome, Plot, Table, Unit, Verdict};
+        let overall = self.failures as f64 / self.rows.max(1) as f64;
+        let mut table = Table::new(
+            "pockets",
+            [
+                Column::text("slice"),
+                Column::number("rows", Unit::Count),
+                Column::number("failures", Unit::Count),
+                Column::number("rate", Unit::Proportion),
+                Column::number("lo", Unit::Proportion),
+                Column::number("hi", Unit::Proportion),
+                Column::number("elsewhere", Unit::Proportion),
+                Column::number("adjusted p", Unit::PValue),
+            ],
+        );
+        for f in &self.findings {
+            table
+                .push([
+                    f.descriptions[0].as_str().into(),
+                    f.n.into(),
+                    f.failures.into(),
+                    f.rate.into(),
+                    f.interval.lo.into(),
+                    f.interval.hi.into(),
+                    f.rest_rate.into(),
+                    f.adjusted_p.into(),
+                ])
+                .expect("eight cells for eight columns");
+        }
+        let table = table.with_plot(Plot::Intervals {
+            label: "slice".into(),
+            estimate: "rate".into(),
+            lo: "lo".into(),
+            hi: "hi".into(),
+            threshold: Some(overall),
+        });
+        let adjustment = match self.adjustment {
+            Adjustment::BenjaminiYekutieli => "benjamini-yekutieli",
+            Adjustment::BenjaminiHochberg => "benjamini-hochberg",
+        };
+        let mut evidence = Evidence::new(
+            Unit::Proportion,
+            Method::new(format!("slice discovery, {adjustment}")).with("q", self.q),
+        )
+        .threshold(overall);
+        evidence.n = self.rows;
+        if let Some(worst) = self.findings.first() {
+            evidence = evidence
+                .estimate(worst.rate)
+                .interval(worst.interval.lo, worst.interval.hi)
+                .n(worst.n)
+                .p_value(worst.p)
+                .adjusted_p_value(worst.adjusted_p);
+        }
+        Outcome {
+            model: model.cloned(),
+            expectation: format!(
+                "no slice has a {} above the rest's (slice discovery, q = {})",
+                self.metric.describe(),
+                crate::fmt::exact(self.q)
+            ),
+            cohort: "all".into(),
+            seed: 0,
+            subject: self.findings.first().map(|f| f.descriptions[0].clone()),
+            verdict: if self.findings.is_empty() {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
+            evidence: evidence.table(table),
+            examples: Vec::new(),
+            note: Some(format!(
+                "{} candidate slices, {} tests; {} pocket{} over {} rows with {} failures ({} overall)",
+                self.candidates,
+                self.family,
+                self.findings.len(),
+                if self.findings.len() == 1 { "" } else { "s" },
+                self.rows,
+                self.failures,
+                crate::fmt::percent(overall),
+            )),
+            inconclusive_allowed: false,
+        }
+    }
+
     /// The findings' rows as CSV, for relabelling or collecting data: `row,id,slice` — the
     /// row's position, its id (empty without ids) and the finding's first description — one
     /// line per (row, finding), worst finding first.

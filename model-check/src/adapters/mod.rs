@@ -21,8 +21,12 @@
 
 use crate::model::EncodeRow;
 
+#[cfg(feature = "candle")]
+pub mod candle;
 #[cfg(feature = "linfa")]
 pub mod linfa;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 #[cfg(feature = "smartcore")]
 pub mod smartcore;
 

@@ -20,6 +20,8 @@ mod encoding;
 mod error;
 pub mod features;
 mod html;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod stream;
 pub(crate) mod suggest;
 mod text_csv;

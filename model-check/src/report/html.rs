@@ -356,9 +356,35 @@ fn plot_svg(table: &Table, plot: &Plot) -> String {
     }
 }
 
-const WIDTH: f64 = 640.0;
-const LABEL: f64 = 200.0;
+/// The width of a plot's drawing area, right of its labels.
+const PLOT: f64 = 420.0;
 const ROW: f64 = 20.0;
+/// Labels longer than this many characters are cut with an ellipsis (the table below the
+/// plot has them whole).
+const LABEL_CHARS: usize = 60;
+
+/// A label as drawn: at most [`LABEL_CHARS`] characters.
+fn fit(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        label.to_string()
+    } else {
+        let mut cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// The room the longest label needs at 12px (about 6.6px a character), and the plot's
+/// whole width.
+fn widths<'a>(labels: impl Iterator<Item = &'a str>) -> (f64, f64) {
+    let chars = labels.map(|l| fit(l).chars().count()).max().unwrap_or(0);
+    let label = if chars == 0 {
+        10.0
+    } else {
+        (chars as f64 * 6.6 + 12.0).max(60.0)
+    };
+    (label, label + PLOT + 20.0)
+}
 
 /// A forest plot: one interval and estimate per row, the threshold a dashed line.
 fn interval_svg(rows: &[(String, f64, f64, f64)], threshold: Option<f64>, unit: &Unit) -> String {
@@ -380,16 +406,11 @@ fn interval_svg(rows: &[(String, f64, f64, f64)], threshold: Option<f64>, unit: 
     if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         hi = lo + 1.0;
     }
-    let label = if rows.iter().all(|r| r.0.is_empty()) {
-        10.0
-    } else {
-        LABEL
-    };
-    let plot = WIDTH - label - 20.0;
-    let x = |v: f64| label + (v - lo) / (hi - lo) * plot;
+    let (label, width) = widths(rows.iter().map(|r| r.0.as_str()));
+    let x = |v: f64| label + (v - lo) / (hi - lo) * PLOT;
     let height = ROW * rows.len() as f64 + 24.0;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"intervals\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"intervals\" width=\"{width:.0}\" height=\"{height}\" role=\"img\">"
     );
     for (i, (name, estimate, a, b)) in rows.iter().enumerate() {
         let y = ROW * i as f64 + ROW / 2.0 + 4.0;
@@ -399,7 +420,7 @@ fn interval_svg(rows: &[(String, f64, f64, f64)], threshold: Option<f64>, unit: 
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
                 label - 6.0,
                 y + 4.0,
-                escape(name)
+                escape(&fit(name))
             );
         }
         let _ = write!(
@@ -423,7 +444,7 @@ fn interval_svg(rows: &[(String, f64, f64, f64)], threshold: Option<f64>, unit: 
         "<text x=\"{label:.1}\" y=\"{:.1}\" font-size=\"11\">{}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text></svg>",
         height - 2.0,
         escape(&unit.show_bare(lo)),
-        WIDTH - 20.0,
+        width - 20.0,
         height - 2.0,
         escape(&unit.show_bare(hi))
     );
@@ -438,11 +459,11 @@ fn bars_svg(rows: &[(String, f64)]) -> String {
     let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
     let hi = rows.iter().map(|r| r.1).fold(0.0, f64::max);
     let span = if hi > lo { hi - lo } else { 1.0 };
-    let plot = WIDTH - LABEL - 20.0;
-    let x = |v: f64| LABEL + (v - lo) / span * plot;
+    let (label, width) = widths(rows.iter().map(|r| r.0.as_str()));
+    let x = |v: f64| label + (v - lo) / span * PLOT;
     let height = ROW * rows.len() as f64 + 4.0;
     let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" width=\"{width:.0}\" height=\"{height}\" role=\"img\">"
     );
     for (i, (name, value)) in rows.iter().enumerate() {
         let y = ROW * i as f64 + 2.0;
@@ -450,9 +471,9 @@ fn bars_svg(rows: &[(String, f64)]) -> String {
         let _ = write!(
             svg,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text><rect class=\"bar\" x=\"{a:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#1565c0\" />",
-            LABEL - 6.0,
+            label - 6.0,
             y + 13.0,
-            escape(name),
+            escape(&fit(name)),
             (b - a).max(0.5),
             ROW - 6.0
         );
