@@ -27,7 +27,14 @@ fn suite() -> SuiteReport {
                     .named("<script>alert(1)</script>"))
                 .expect(missing_rate(Customer::TOTAL_CHARGES).at_most(0.01)),
         )
-        .and(check_data(test).against(train).expect(drift_tests()))
+        .and(
+            check_data(test)
+                .against(train)
+                .expect_all::<Box<dyn Expectation<_>>, _>([
+                    Box::new(drift_tests()) as Box<dyn Expectation<_>>,
+                    Box::new(drift(Customer::TENURE).at_most(0.1)),
+                ]),
+        )
         .run(7);
     let mut report = TestReport::from_run("telco <peers>", "model-check-workspace", &run);
     report.tags = vec!["fairness".into(), "monitoring".into()];
@@ -88,6 +95,27 @@ fn the_report_is_well_formed_offline_and_escapes_user_text() {
             .count(),
         4
     );
+    // The tenure drift's histogram: the reference's deciles, a grey bar for the reference and
+    // a blue one for the checked rows in each.
+    let histogram = document
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("svg")
+                && n.attribute("class") == Some("bars")
+                && n.descendants()
+                    .any(|c| c.attribute("class") == Some("reference"))
+        })
+        .expect("the drift histogram");
+    for class in ["reference", "bar"] {
+        assert_eq!(
+            histogram
+                .descendants()
+                .filter(|n| n.attribute("class") == Some(class))
+                .count(),
+            10,
+            "{class}"
+        );
+    }
     // No URL, no script: no attribute value starts with a scheme or `//` (but the SVG
     // namespace, which is a name, not a fetch), and no script element.
     for node in document.descendants() {

@@ -351,6 +351,10 @@ pub enum Plot {
         hi: String,
         /// The column of counts (or shares).
         count: String,
+        /// A column of the same bins' counts in a reference, drawn beside them (a drift's
+        /// before and after), if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
     /// A matrix: one cell per row (a confusion matrix, a flip table).
     Matrix {

@@ -413,6 +413,7 @@ fn hand_made_evidence_with_every_optional_field_follows_the_schema() {
         lo: "lo".into(),
         hi: "hi".into(),
         count: "count".into(),
+        reference: None,
     });
     let mut bars = Table::new(
         "share slow",

@@ -19,7 +19,7 @@ use super::{Context, Expectation, Findings, Method};
 use crate::cohort::EvalError;
 use crate::data::{Feature, Features, Value};
 use crate::model::{Model, Probabilities};
-use crate::outcome::{Finding, Unit};
+use crate::outcome::{Column, Finding, Plot, Table, Unit};
 
 /// The drift of one numeric feature, built by [`drift`]; finished by
 /// [`at_most`](Drift::at_most).
@@ -187,15 +187,69 @@ fn numeric_drift(
     let d = crate::stats::ks_statistic(current, before).ok_or_else(|| no_values(what))?;
     let (n, m) = (current.len(), before.len());
     let interval = crate::stats::ks_interval(d, n, m, ALPHA);
-    Ok(drift_finding(
-        d,
-        interval,
-        max,
-        n,
-        m,
-        Method::new("ks dkw"),
-        None,
-    ))
+    let mut finding = drift_finding(d, interval, max, n, m, Method::new("ks dkw"), None);
+    finding.evidence.tables.push(histogram(current, before));
+    Ok(finding)
+}
+
+/// The two samples' shares in the reference's deciles (the outer bins stretched to the
+/// current sample's extremes): what moved, for a reader. Ten rows at most, whatever the rows.
+fn histogram(current: &[f64], before: &[f64]) -> Table {
+    let mut sorted = before.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let low = current.iter().copied().fold(sorted[0], f64::min);
+    let high = current
+        .iter()
+        .copied()
+        .fold(sorted[sorted.len() - 1], f64::max);
+    let mut edges = vec![low];
+    for k in 1..10 {
+        let q = sorted[k * (sorted.len() - 1) / 10];
+        if q > edges[edges.len() - 1] && q < high {
+            edges.push(q);
+        }
+    }
+    edges.push(high);
+    // Bin i holds [edges[i], edges[i + 1]), the last also its upper edge.
+    let shares = |sample: &[f64]| {
+        let mut counts = vec![0u64; edges.len() - 1];
+        for &x in sample {
+            let i = edges[1..]
+                .partition_point(|&e| e <= x)
+                .min(counts.len() - 1);
+            counts[i] += 1;
+        }
+        counts
+            .into_iter()
+            .map(|c| c as f64 / sample.len() as f64)
+            .collect::<Vec<_>>()
+    };
+    let (now, then) = (shares(current), shares(before));
+    let mut table = Table::new(
+        "distribution in the reference's deciles",
+        [
+            Column::number("from", Unit::Number),
+            Column::number("to", Unit::Number),
+            Column::number("reference", Unit::Proportion),
+            Column::number("checked rows", Unit::Proportion),
+        ],
+    );
+    for i in 0..now.len() {
+        table
+            .push([
+                edges[i].into(),
+                edges[i + 1].into(),
+                then[i].into(),
+                now[i].into(),
+            ])
+            .expect("four cells for four columns");
+    }
+    table.with_plot(Plot::Histogram {
+        lo: "from".into(),
+        hi: "to".into(),
+        count: "checked rows".into(),
+        reference: Some("reference".into()),
+    })
 }
 
 /// The same on two samples of levels: the largest change of a level's share on its
@@ -211,7 +265,7 @@ fn level_drift(
     let (n, m) = (current.len(), before.len());
     let interval = crate::stats::level_shift_interval(d, n, m, declared, ALPHA);
     let moved = format!("the share of `{level}` moved most");
-    Ok(drift_finding(
+    let mut finding = drift_finding(
         d,
         interval,
         max,
@@ -219,7 +273,45 @@ fn level_drift(
         m,
         Method::new("level shares"),
         Some(moved),
-    ))
+    );
+    finding.evidence.tables.push(level_shares(current, before));
+    Ok(finding)
+}
+
+/// Each level's share before and after, the levels that moved most first (at most
+/// [`MAX_TABLE_ROWS`](crate::outcome::MAX_TABLE_ROWS) kept), with the change drawn as bars.
+fn level_shares(current: &[&str], before: &[&str]) -> Table {
+    let mut counts: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+    for &level in current {
+        counts.entry(level).or_default().0 += 1;
+    }
+    for &level in before {
+        counts.entry(level).or_default().1 += 1;
+    }
+    let (n, m) = (current.len().max(1) as f64, before.len().max(1) as f64);
+    let mut levels: Vec<(&str, f64, f64)> = counts
+        .into_iter()
+        .map(|(level, (a, b))| (level, b as f64 / m, a as f64 / n))
+        .collect();
+    levels.sort_by(|x, y| (y.2 - y.1).abs().total_cmp(&(x.2 - x.1).abs()));
+    let mut table = Table::new(
+        "level shares",
+        [
+            Column::text("level"),
+            Column::number("reference", Unit::Proportion),
+            Column::number("checked rows", Unit::Proportion),
+            Column::number("change", Unit::Points),
+        ],
+    );
+    for (level, then, now) in levels {
+        table
+            .push([level.into(), then.into(), now.into(), (now - then).into()])
+            .expect("four cells for four columns");
+    }
+    table.with_plot(Plot::Bars {
+        label: "level".into(),
+        value: "change".into(),
+    })
 }
 
 fn no_values(what: &str) -> EvalError {

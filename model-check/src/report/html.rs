@@ -315,23 +315,32 @@ fn plot_svg(table: &Table, plot: &Plot) -> String {
             let (Some(l), Some(v)) = (column(table, label), column(table, value)) else {
                 return String::new();
             };
-            let rows: Vec<(String, f64)> = table
+            let rows: Vec<(String, f64, Option<f64>)> = table
                 .rows
                 .iter()
-                .filter_map(|r| Some((text(r, l), number(&r[v])?)))
+                .filter_map(|r| Some((text(r, l), number(&r[v])?, None)))
                 .collect();
             bars_svg(&rows)
         }
-        Plot::Histogram { lo, hi, count } => {
+        Plot::Histogram {
+            lo,
+            hi,
+            count,
+            reference,
+        } => {
             let (Some(a), Some(b), Some(c)) =
                 (column(table, lo), column(table, hi), column(table, count))
             else {
                 return String::new();
             };
-            let rows: Vec<(String, f64)> = table
+            let before = reference.as_deref().and_then(|name| column(table, name));
+            let rows: Vec<(String, f64, Option<f64>)> = table
                 .rows
                 .iter()
-                .filter_map(|r| Some((format!("{}–{}", text(r, a), text(r, b)), number(&r[c])?)))
+                .filter_map(|r| {
+                    let label = format!("{}–{}", text(r, a), text(r, b));
+                    Some((label, number(&r[c])?, before.and_then(|i| number(&r[i]))))
+                })
                 .collect();
             bars_svg(&rows)
         }
@@ -451,13 +460,15 @@ fn interval_svg(rows: &[(String, f64, f64, f64)], threshold: Option<f64>, unit: 
     svg
 }
 
-/// Horizontal bars from 0 (negative values to the left of it).
-fn bars_svg(rows: &[(String, f64)]) -> String {
+/// Horizontal bars from 0 (negative values to the left of it); a row's second value, if
+/// any, is a reference's, drawn as a grey bar above the row's own.
+fn bars_svg(rows: &[(String, f64, Option<f64>)]) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let lo = rows.iter().map(|r| r.1).fold(0.0, f64::min);
-    let hi = rows.iter().map(|r| r.1).fold(0.0, f64::max);
+    let values = || rows.iter().flat_map(|r| std::iter::once(r.1).chain(r.2));
+    let lo = values().fold(0.0, f64::min);
+    let hi = values().fold(0.0, f64::max);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (label, width) = widths(rows.iter().map(|r| r.0.as_str()));
     let x = |v: f64| label + (v - lo) / span * PLOT;
@@ -465,17 +476,35 @@ fn bars_svg(rows: &[(String, f64)]) -> String {
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" width=\"{width:.0}\" height=\"{height}\" role=\"img\">"
     );
-    for (i, (name, value)) in rows.iter().enumerate() {
+    for (i, (name, value, before)) in rows.iter().enumerate() {
         let y = ROW * i as f64 + 2.0;
-        let (a, b) = (x(value.min(0.0)), x(value.max(0.0)));
+        let span = |v: f64| (x(v.min(0.0)), x(v.max(0.0)));
         let _ = write!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text><rect class=\"bar\" x=\"{a:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#1565c0\" />",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
             label - 6.0,
             y + 13.0,
             escape(&fit(name)),
+        );
+        // With a reference, each half of the row: the reference's grey bar, then this one.
+        let (top, tall) = match before {
+            Some(v) => {
+                let (a, b) = span(*v);
+                let _ = write!(
+                    svg,
+                    "<rect class=\"reference\" x=\"{a:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#9e9e9e\" />",
+                    (b - a).max(0.5),
+                    (ROW - 6.0) / 2.0
+                );
+                (y + (ROW - 6.0) / 2.0, (ROW - 6.0) / 2.0)
+            }
+            None => (y, ROW - 6.0),
+        };
+        let (a, b) = span(*value);
+        let _ = write!(
+            svg,
+            "<rect class=\"bar\" x=\"{a:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{tall:.1}\" fill=\"#1565c0\" />",
             (b - a).max(0.5),
-            ROW - 6.0
         );
     }
     svg.push_str("</svg>\n");
