@@ -290,6 +290,21 @@ fn a_model_reading_a_protected_feature_fails_never() {
     assert_eq!(outcome.evidence.n, 300);
     assert_eq!(outcome.evidence.estimate, Some(analytic as f64 / 300.0));
     assert_eq!(outcome.examples.len(), 5);
+    // The distances to the flips, for the report: a changed `bool` is 1 away, so every
+    // flipping row sits in the last of the ten bins.
+    let table = &outcome.evidence.tables[0];
+    assert_eq!(table.name, "distance to the nearest flip");
+    let counts: Vec<f64> = table
+        .rows
+        .iter()
+        .map(|r| match r[2] {
+            model_check::expect::Cell::Number(x) => x,
+            _ => panic!("a count"),
+        })
+        .collect();
+    assert_eq!(counts.len(), 10);
+    assert_eq!(counts[9], analytic as f64);
+    assert_eq!(counts.iter().sum::<f64>(), analytic as f64);
     let example = &outcome.examples[0];
     let c = &data.rows()[example.row];
     let flipped = Customer {

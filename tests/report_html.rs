@@ -95,6 +95,32 @@ fn the_report_is_well_formed_offline_and_escapes_user_text() {
             .count(),
         4
     );
+    // The drift table behind it: both samples' shares sum to one, and the reference's,
+    // binned at its own deciles, are near a tenth each (tenure has ties, so not exactly).
+    let table = suite.tests[0]
+        .outcomes
+        .iter()
+        .flat_map(|o| &o.evidence.tables)
+        .find(|t| t.name == "distribution in the reference's deciles")
+        .expect("the drift's table");
+    let column = |i: usize| -> Vec<f64> {
+        table
+            .rows
+            .iter()
+            .map(|r| match r[i] {
+                model_check::expect::Cell::Number(x) => x,
+                _ => panic!("a share"),
+            })
+            .collect()
+    };
+    for i in [2, 3] {
+        assert!((column(i).iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+    assert!(
+        column(2).iter().all(|&s| (0.05..0.2).contains(&s)),
+        "{:?}",
+        column(2)
+    );
     // The tenure drift's histogram: the reference's deciles, a grey bar for the reference and
     // a blue one for the checked rows in each.
     let histogram = document

@@ -61,6 +61,7 @@ use crate::data::{Feature, Features};
 use crate::fmt::significant as show_number;
 use crate::metrics::{Interval, Proportion};
 use crate::model::{Model, Probabilities};
+use crate::outcome::{Column, Plot, Table};
 use crate::search::{Counterfactual, FlipReport, FlipSearch, SearchStatus};
 
 /// Flips of the prediction when `feature` changes; add features with [`Flip::and`], then
@@ -435,6 +436,8 @@ impl<R: Features> FlipExpectation<R> {
             if report.rounds == 1 { "" } else { "s" },
             report.budget
         ));
+        let mut evidence = evidence;
+        evidence.tables.extend(distance_histogram(report));
         Finding::new(verdict, evidence)
             .with_examples(examples)
             .with_note(note.join("; "))
@@ -533,6 +536,48 @@ fn nearest<'a>(
     flip.into_iter()
         .chain(singles)
         .min_by(|a, b| a.distance.total_cmp(&b.distance))
+}
+
+/// How far the flipping rows' nearest flips lie (normalised distance: a number's change over
+/// its range's width, 1 for a changed category), in ten equal bins from 0 to the farthest;
+/// `None` when nothing flipped.
+fn distance_histogram(report: &FlipReport) -> Option<Table> {
+    let distances: Vec<f64> = report
+        .rows
+        .iter()
+        .filter_map(|row| nearest(row.flip.as_ref(), &row.single_feature))
+        .map(|c| c.distance)
+        .filter(|d| d.is_finite())
+        .collect();
+    let far = distances.iter().copied().fold(0.0, f64::max);
+    if distances.is_empty() || far <= 0.0 {
+        return None;
+    }
+    const BINS: usize = 10;
+    let mut counts = [0u64; BINS];
+    for d in &distances {
+        counts[((d / far * BINS as f64) as usize).min(BINS - 1)] += 1;
+    }
+    let mut table = Table::new(
+        "distance to the nearest flip",
+        [
+            Column::number("from", Unit::Distance),
+            Column::number("to", Unit::Distance),
+            Column::number("rows", Unit::Count),
+        ],
+    );
+    for (i, &count) in counts.iter().enumerate() {
+        let edge = |k: usize| far * k as f64 / BINS as f64;
+        table
+            .push([edge(i).into(), edge(i + 1).into(), count.into()])
+            .expect("three cells for three columns");
+    }
+    Some(table.with_plot(Plot::Histogram {
+        lo: "from".into(),
+        hi: "to".into(),
+        count: "rows".into(),
+        reference: None,
+    }))
 }
 
 fn rate_evidence(
