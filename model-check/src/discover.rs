@@ -1193,8 +1193,8 @@ impl SliceFinding {
 }
 
 impl SliceReport {
-    /// The discovery as one report [`Outcome`], so that a [`SuiteReport`](crate::report::SuiteReport)
-    /// shows it beside the tests: `Fail` when it found a pocket, `Pass` when none survived
+    /// The discovery as one report [`Outcome`](crate::outcome::Outcome), so that a
+    /// [`SuiteReport`](crate::report::SuiteReport) shows it beside the tests: `Fail` when it found a pocket, `Pass` when none survived
     /// the false-discovery control. The evidence is the worst pocket's rate and interval
     /// against the overall rate as the threshold; a table lists every pocket (at most
     /// [`MAX_TABLE_ROWS`](crate::outcome::MAX_TABLE_ROWS) kept) with a forest-plot hint.
