@@ -52,7 +52,9 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.path, self.line, self.row) {
             (Some(path), Some(line), _) => write!(f, "{}:{line}", path.display())?,
-            (Some(path), None, _) => write!(f, "{}", path.display())?,
+            // A file without lines (Parquet): its 0-based row.
+            (Some(path), None, Some(row)) => write!(f, "{}, row {row}", path.display())?,
+            (Some(path), None, None) => write!(f, "{}", path.display())?,
             (None, _, Some(row)) => write!(f, "row {row}")?,
             (None, Some(line), None) => write!(f, "line {line}")?,
             (None, None, None) => f.write_str("input")?,
@@ -159,6 +161,25 @@ pub enum DataError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A column's type does not fit the field or label that reads it (a Parquet column of
+    /// strings for a numeric feature, say).
+    ColumnType {
+        /// The file (when there is one), the column as the field, and the row when the
+        /// mismatch was found in a value rather than in the file's schema.
+        at: Box<Location>,
+        /// What the field or label reads.
+        expected: String,
+        /// The column's type, as Arrow names it.
+        found: String,
+    },
+    /// The file is not in the format it is read as, or is damaged: not a Parquet file, a
+    /// truncated one, a page that cannot be decoded.
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What the reader found wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for DataError {
@@ -231,6 +252,15 @@ impl fmt::Display for DataError {
                 got,
             } => write!(f, "{got} {what} for {expected} rows"),
             DataError::Setting { reason } => f.write_str(reason),
+            DataError::ColumnType {
+                at,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{at}: expected {expected}, found a column of Arrow type {found}"
+            ),
+            DataError::Corrupt { path, reason } => write!(f, "{}: {reason}", path.display()),
         }
     }
 }
@@ -252,7 +282,8 @@ impl DataError {
             | DataError::Invalid { at, .. }
             | DataError::UnknownClass { at, .. }
             | DataError::DuplicateId { at, .. }
-            | DataError::MissingFieldColumn { at, .. } => Some(at),
+            | DataError::MissingFieldColumn { at, .. }
+            | DataError::ColumnType { at, .. } => Some(at),
             _ => None,
         }
     }
@@ -264,7 +295,8 @@ impl DataError {
         | DataError::Invalid { at, .. }
         | DataError::UnknownClass { at, .. }
         | DataError::DuplicateId { at, .. }
-        | DataError::MissingFieldColumn { at, .. } = &mut self
+        | DataError::MissingFieldColumn { at, .. }
+        | DataError::ColumnType { at, .. } = &mut self
             && let Some(row) = &mut at.row
         {
             *row += offset;

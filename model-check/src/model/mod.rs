@@ -1050,6 +1050,32 @@ impl PredictionTable<Probabilities> {
         Self::read_classifier(info, path.as_ref(), id_column, Some(class_columns))
     }
 
+    /// Reads class probabilities from Parquet, as [`classifier_csv`](Self::classifier_csv)
+    /// reads CSV: row ids in `id_column`, every other column a class; `class_columns` picks
+    /// and orders them instead (feature `parquet`). Errors name the file, row and column.
+    #[cfg(feature = "parquet")]
+    pub fn classifier_parquet(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+        class_columns: Option<&[&str]>,
+    ) -> Result<Self, DataError> {
+        let path = path.as_ref();
+        let in_file = |e: DataError| match e {
+            DataError::Invalid { reason, .. } => DataError::Invalid {
+                at: Box::new(Location::file(path)),
+                reason,
+            },
+            other => other,
+        };
+        let read = crate::data::parquet::probability_rows(path, id_column, class_columns)?;
+        let classes = Classes::new(read.classes).map_err(|e| DataError::Invalid {
+            at: Box::new(Location::file(path)),
+            reason: e.to_string(),
+        })?;
+        Self::classifier_rows(info, &classes, read.rows).map_err(in_file)
+    }
+
     fn read_classifier<S: AsRef<str>>(
         info: ModelInfo,
         path: &Path,
@@ -1283,6 +1309,19 @@ impl PredictionTable<f64> {
             memory_row(&mut table, id, y)?;
         }
         memory_table(table, info)
+    }
+
+    /// Reads numeric predictions from Parquet, as [`regressor_csv`](Self::regressor_csv)
+    /// reads CSV (feature `parquet`).
+    #[cfg(feature = "parquet")]
+    pub fn regressor_parquet(
+        info: ModelInfo,
+        path: impl AsRef<Path>,
+        id_column: &str,
+        value_column: &str,
+    ) -> Result<Self, DataError> {
+        let rows = crate::data::parquet::value_rows(path.as_ref(), id_column, value_column)?;
+        Self::regressor_rows(info, rows)
     }
 
     /// Reads numeric predictions from CSV: row ids in `id_column`, predictions in
