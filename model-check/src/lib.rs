@@ -34,9 +34,9 @@
 //! | [`rng`] | the one seeded RNG and seed derivation (leaf) |
 //! | [`stats`] | Wilson, Newcombe, binomial and McNemar tests, the bootstrap, DeLong, FDR, drift distances and tests (leaf) |
 //! | [`config`] | every `MODEL_CHECK_*` variable, CI detection, seed resolution |
-//! | [`data`] | `Features`, `Dataset`, labels, CSV loading, encoding |
+//! | [`data`] | `Features`, `Dataset`, labels, CSV and Parquet loading (feature `parquet`), encoding |
 //! | [`model`] | the `Model` trait, outputs, adapters, and the one prediction path (batched, panic-safe, counted, predict-once cache) |
-//! | [`adapters`] | models of smartcore and linfa as `Model`s (features `smartcore`, `linfa`) |
+//! | [`adapters`] | models of smartcore, linfa, ONNX (tract) and candle as `Model`s (features `smartcore`, `linfa`, `onnx`, `candle`) |
 //! | [`perturb`] | tabular, text and image augmenters, templates, lexicons |
 //! | [`metrics`] | mergeable one-pass accumulators |
 //! | [`cohort`] | named row subsets, evaluated in one pass |
@@ -49,7 +49,7 @@
 //! | [`monitor`] | drift and data checks over streams, from mergeable sketches |
 //! | [`diff`] | what changed between two models on the same rows |
 //! | [`discover`] | slice discovery: the pockets where a model fails, with false discoveries controlled |
-//! | [`report`] | text, JSON (schema v2) and JUnit renderings of what ran |
+//! | [`report`] | text, JSON (schema v2), JUnit and offline HTML renderings of what ran |
 //! | [`runner`] | `#[model_test]` registration, seeds, running tests and writing reports |
 //! | `harness` | a libtest-mimic `main` (feature `harness`) |
 //!

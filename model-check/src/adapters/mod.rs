@@ -5,7 +5,8 @@
 //! |---|---|---|---|
 //! | `smartcore` | `adapters::smartcore` | smartcore 0.7 (`default-features = false`): logistic regression, decision tree, random forest, any regressor | Rust 1.85 (smartcore's), below the crate's 1.88 |
 //! | `linfa` | `adapters::linfa` | linfa 0.8 and linfa-logistic 0.8 on their own ndarray 0.16 | no stated Rust version (linfa 0.8.1 declares none); builds with the crate's 1.88 |
-//! | `candle` | `adapters::candle` | candle-core 0.9 (`default-features = false`, CPU): any `Module` or closure over a `[batch, width]` tensor, as a classifier (logits or probabilities) or a regressor | no stated Rust version; 92 crates to build (gemm, half, safetensors, zip), against 24 without |
+//! | `onnx` | `adapters::onnx` | tract-onnx 0.23 (pure Rust): ONNX classifiers and regressors — skl2onnx's `LinearClassifier`, `LinearRegressor`, `TreeEnsembleClassifier`; operators tract lacks (`Scaler`, `OneHotEncoder`, `ZipMap` …) are a typed error naming them | Rust 1.91 (tract's), above the crate's 1.88; 107 crates to build |
+//! | `candle` | `adapters::candle` | candle-core 0.9 (`default-features = false`, CPU): any `Module` or closure over a `[batch, width]` tensor, as a classifier (logits or probabilities) or a regressor | no stated Rust version; 86 crates to build (gemm, half, safetensors, zip), against 24 without |
 //!
 //! Neither feature touches the crate's own `ndarray` feature (ndarray 0.17): linfa's ndarray
 //! 0.16 is a separate dependency that the `linfa` module re-exports as
